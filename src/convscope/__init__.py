@@ -1,0 +1,26 @@
+"""convscope: the 2-D convolution of deep learning, visible and exact.
+
+The engine computes what ``torch.nn.functional.conv2d`` computes, on NumPy arrays; the
+tracing layer explains every output number down to its products.
+
+Examples
+--------
+>>> import convscope
+>>> convscope.conv2d([[1, 2], [3, 4]], [[1, 0], [0, 1]])
+array([[5]])
+"""
+
+from .engine import ConvSpec, conv1d, conv2d, flop_count, mac_count, pad, param_count
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvSpec",
+    "__version__",
+    "conv1d",
+    "conv2d",
+    "flop_count",
+    "mac_count",
+    "pad",
+    "param_count",
+]

@@ -1,0 +1,81 @@
+"""The algorithms that compute a convolution, and the one place that chooses between them.
+
+Every algorithm receives the same canonical problem — an already padded ``(N, C, H, W)`` input,
+a ``(C_out, C_in/groups, kH, kW)`` weight already flipped when the spec asks for true
+convolution, and the :class:`~convscope.engine.spec.ConvSpec` — and returns the
+``(N, C_out, H', W')`` cross-correlation in the compute dtype. Callers never pick one directly
+except through ``algorithm=``; :func:`choose` decides for ``"auto"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .spec import ConvSpec
+
+Algorithm = Callable[[NDArray[Any], NDArray[Any], ConvSpec], NDArray[Any]]
+
+
+def output_cells(padded_size: tuple[int, int], kernel_size: tuple[int, int], spec: ConvSpec) -> tuple[int, int]:
+    """Return the output rows and columns of a valid correlation over an already padded input."""
+    span_rows = spec.dilation[0] * (kernel_size[0] - 1) + 1
+    span_cols = spec.dilation[1] * (kernel_size[1] - 1) + 1
+    return (
+        (padded_size[0] - span_rows) // spec.stride[0] + 1,
+        (padded_size[1] - span_cols) // spec.stride[1] + 1,
+    )
+
+
+def shifted_gemm(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> NDArray[Any]:
+    """Return the correlation as one matrix product per kernel tap, accumulated.
+
+    For tap ``(a, b)`` the input cells it meets form a strided view of the padded input; the
+    weights of that tap, ``(C_out, C_in/groups)``, multiply that view's channels. No im2col
+    matrix of ``kH × kW`` copies is ever built.
+    """
+    batch, channels, rows, cols = padded.shape
+    out_channels, group_channels, k_rows, k_cols = weight.shape
+    groups = spec.groups
+    out_rows, out_cols = output_cells((rows, cols), (k_rows, k_cols), spec)
+    (s_rows, s_cols), (d_rows, d_cols) = spec.stride, spec.dilation
+    grouped_input = padded.reshape(batch, groups, group_channels, rows, cols)
+    grouped_weight = weight.reshape(groups, out_channels // groups, group_channels, k_rows, k_cols)
+    result = np.zeros((batch, groups, out_channels // groups, out_rows * out_cols), padded.dtype)
+    for a in range(k_rows):
+        for b in range(k_cols):
+            top, left = a * d_rows, b * d_cols
+            view = grouped_input[
+                :, :, :,
+                top : top + s_rows * (out_rows - 1) + 1 : s_rows,
+                left : left + s_cols * (out_cols - 1) + 1 : s_cols,
+            ]
+            taps = view.reshape(batch, groups, group_channels, out_rows * out_cols)
+            result += np.matmul(grouped_weight[:, :, :, a, b], taps)
+    return result.reshape(batch, out_channels, out_rows, out_cols)
+
+
+ALGORITHMS: dict[str, Algorithm] = {
+    "shifted_gemm": shifted_gemm,
+}
+
+
+def choose(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> str:
+    """Return the name of the algorithm ``"auto"`` uses for this problem."""
+    return "shifted_gemm"
+
+
+def run(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec, algorithm: str = "auto") -> NDArray[Any]:
+    """Compute the canonical correlation with the named algorithm, or the chosen one for ``"auto"``."""
+    name = choose(padded, weight, spec) if algorithm == "auto" else algorithm
+    try:
+        implementation = ALGORITHMS[name]
+    except KeyError:
+        raise ValueError(
+            f"algorithm must be 'auto' or one of {', '.join(repr(n) for n in ALGORITHMS)}, "
+            f"got {algorithm!r}"
+        ) from None
+    return implementation(padded, weight, spec)

@@ -1,0 +1,104 @@
+"""Turning what a caller passes into arrays the algorithms can trust.
+
+The rules live here once: which dtypes are accepted, which dtype the result has, and which
+combinations of input and weight shapes mean what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+_REFUSED_KINDS = {
+    "b": "bool (use 0/1 integers instead)",
+    "c": "complex",
+    "O": "object (mixed or non-numeric values)",
+    "U": "string",
+    "S": "bytes",
+    "V": "structured",
+    "M": "datetime",
+    "m": "timedelta",
+}
+
+
+def as_numeric_array(value: object, name: str) -> NDArray[Any]:
+    """Return ``value`` as an int64 or floating array, refusing everything else by name.
+
+    Integers of any width become int64, so the arithmetic stays exact; floating arrays keep
+    their dtype. Bool, complex, object and string data raise ``TypeError``.
+    """
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:
+        raise TypeError(f"{name} must be a rectangular array of numbers: {error}") from None
+    kind = array.dtype.kind
+    if kind in _REFUSED_KINDS:
+        raise TypeError(
+            f"{name} has dtype {array.dtype} ({_REFUSED_KINDS[kind]}); convscope computes "
+            "with integers or floats"
+        )
+    if kind in "iu":
+        if kind == "u" and array.size and int(array.max()) > np.iinfo(np.int64).max:
+            raise ValueError(f"{name} holds values beyond int64; convert it to float64")
+        return array.astype(np.int64, copy=False)
+    return array
+
+
+def result_dtype(*arrays: NDArray[Any] | None) -> np.dtype[Any]:
+    """Return the dtype of the result: int64 when every operand is integer, else the widest float.
+
+    Integer operands do not widen a float one (a float32 image with an integer kernel stays
+    float32), as with Python scalars in NumPy.
+    """
+    floats = [a.dtype for a in arrays if a is not None and a.dtype.kind == "f"]
+    if not floats:
+        return np.dtype(np.int64)
+    return np.result_type(*floats)
+
+
+def compute_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """Return the dtype the arithmetic runs in: float16 is summed in float32, as PyTorch's CPU does."""
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a caller's shapes map onto the canonical ``(N, C, H, W)`` and ``(C_out, C_in/g, kH, kW)``.
+
+    ``input_axes`` and ``weight_axes`` are the leading axes to add; ``output_drop`` how many
+    leading axes of the canonical output to remove again.
+    """
+
+    input_axes: int
+    weight_axes: int
+    output_drop: int
+    teaching: bool
+
+
+_LAYOUTS = {
+    (2, 2): Layout(2, 2, 2, teaching=True),  # (H, W) ⋆ (kH, kW) -> (H', W')
+    (3, 3): Layout(1, 1, 2, teaching=True),  # (C, H, W) ⋆ (C, kH, kW) -> (H', W')
+    (3, 4): Layout(1, 0, 1, teaching=False),  # unbatched PyTorch -> (C_out, H', W')
+    (4, 4): Layout(0, 0, 0, teaching=False),  # batched PyTorch -> (N, C_out, H', W')
+}
+
+
+def layout_for(input_ndim: int, weight_ndim: int) -> Layout:
+    """Return the layout for these ranks, or raise a ``ValueError`` listing the accepted pairs."""
+    try:
+        return _LAYOUTS[(input_ndim, weight_ndim)]
+    except KeyError:
+        raise ValueError(
+            f"input with {input_ndim} dimensions and weight with {weight_ndim} do not go "
+            "together; use (H, W) with (kH, kW), (C, H, W) with (C, kH, kW), "
+            "(C, H, W) with (C_out, C_in/groups, kH, kW), or (N, C, H, W) with "
+            "(C_out, C_in/groups, kH, kW)"
+        ) from None
+
+
+def to_canonical(array: NDArray[Any], leading_axes: int) -> NDArray[Any]:
+    """Return ``array`` with ``leading_axes`` axes of length 1 added in front."""
+    return array.reshape((1,) * leading_axes + array.shape)

@@ -1,0 +1,271 @@
+"""``conv2d`` and ``conv1d``: PyTorch's argument names and numbers, NumPy arrays in and out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import algorithms
+from .arrays import (
+    Layout,
+    as_numeric_array,
+    compute_dtype,
+    layout_for,
+    result_dtype,
+    to_canonical,
+)
+from .padding import pad
+from .spec import ConvSpec, SidePadding
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One convolution, validated and in canonical form, ready for any algorithm.
+
+    ``input`` is ``(N, C, H, W)`` before padding, ``weight`` is ``(C_out, C_in/groups, kH, kW)``
+    as given (not yet flipped), ``bias`` is ``(C_out,)`` or ``None``; all three are in the
+    compute dtype. ``padding`` is the resolved ``((top, bottom), (left, right))``.
+    """
+
+    input: NDArray[Any]
+    weight: NDArray[Any]
+    bias: NDArray[Any] | None
+    spec: ConvSpec
+    padding: SidePadding
+    layout: Layout
+    dtype: np.dtype[Any]
+
+    @property
+    def kernel_size(self) -> tuple[int, int]:
+        """Return ``(kH, kW)``."""
+        return (self.weight.shape[2], self.weight.shape[3])
+
+    @property
+    def output_size(self) -> tuple[int, int]:
+        """Return ``(H', W')``."""
+        return self.spec.output_size(
+            (self.input.shape[2], self.input.shape[3]), self.kernel_size
+        )
+
+    def padded_input(self) -> NDArray[Any]:
+        """Return the input with its padding cells filled as ``padding_mode`` says."""
+        return pad(self.input, self.padding, self.spec.padding_mode)
+
+    def oriented_weight(self) -> NDArray[Any]:
+        """Return the weight the sliding sum uses: rotated 180° for true convolution."""
+        return self.weight[:, :, ::-1, ::-1] if self.spec.flip else self.weight
+
+    def finish(self, canonical: NDArray[Any]) -> NDArray[Any]:
+        """Return the caller's shape and dtype from a canonical ``(N, C_out, H', W')`` result."""
+        if self.bias is not None:
+            canonical = canonical + self.bias.reshape(1, -1, 1, 1)
+        shaped = canonical.reshape(canonical.shape[self.layout.output_drop :])
+        return shaped.astype(self.dtype, copy=False)
+
+
+def prepare(
+    input: object,
+    weight: object,
+    bias: object = None,
+    stride: object = 1,
+    padding: object = 0,
+    dilation: object = 1,
+    groups: object = 1,
+    padding_mode: object = "zeros",
+    flip: object = False,
+) -> Problem:
+    """Return the validated :class:`Problem` for ``conv2d``'s arguments, or raise a clear error."""
+    spec = ConvSpec.create(stride, padding, dilation, groups, padding_mode, flip)
+    input_array = as_numeric_array(input, "input")
+    weight_array = as_numeric_array(weight, "weight")
+    bias_array = None if bias is None else as_numeric_array(bias, "bias")
+    layout = layout_for(input_array.ndim, weight_array.ndim)
+    dtype = result_dtype(input_array, weight_array, bias_array)
+    work = compute_dtype(dtype)
+    canonical_input = to_canonical(input_array, layout.input_axes).astype(work, copy=False)
+    canonical_weight = to_canonical(weight_array, layout.weight_axes).astype(work, copy=False)
+    _check_channels(canonical_input.shape, canonical_weight.shape, spec.groups)
+    canonical_bias = _check_bias(bias_array, canonical_weight.shape[0], layout)
+    kernel_size = (canonical_weight.shape[2], canonical_weight.shape[3])
+    _check_not_empty(canonical_input.shape, canonical_weight.shape)
+    spec.output_size((canonical_input.shape[2], canonical_input.shape[3]), kernel_size)
+    return Problem(
+        input=canonical_input,
+        weight=canonical_weight,
+        bias=None if canonical_bias is None else canonical_bias.astype(work, copy=False),
+        spec=spec,
+        padding=spec.resolve_padding(kernel_size),
+        layout=layout,
+        dtype=dtype,
+    )
+
+
+def conv2d(
+    input: object,
+    weight: object,
+    bias: object = None,
+    stride: object = 1,
+    padding: object = 0,
+    dilation: object = 1,
+    groups: object = 1,
+    *,
+    padding_mode: str = "zeros",
+    flip: bool = False,
+    algorithm: str = "auto",
+) -> NDArray[Any]:
+    """Return the 2-D convolution of ``input`` with ``weight``, as ``torch.nn.functional.conv2d``.
+
+    By default this is the cross-correlation deep-learning libraries compute,
+    ``out[i, j] = sum_m sum_n x[i*s + m*d, j*s + n*d] * w[m, n]``; ``flip=True`` rotates the
+    kernel 180° first, giving the true convolution of signal processing.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C, H, W)`` or ``(C, H, W)`` as in PyTorch, or the teaching shapes ``(H, W)``.
+    weight : array_like
+        ``(C_out, C_in/groups, kH, kW)`` as in PyTorch; with a ``(H, W)`` input a ``(kH, kW)``
+        kernel; with a ``(C, H, W)`` input also a ``(C, kH, kW)`` kernel, which spans every
+        channel and gives one output map.
+    bias : array_like, optional
+        One number per output channel, ``(C_out,)``; a scalar for the teaching shapes.
+    stride, dilation : int or (int, int)
+        Step of the window and spacing of the kernel taps, each >= 1.
+    padding : int, (int, int), ((top, bottom), (left, right)), 'valid', 'same' or 'full'
+        ``'same'`` keeps the size at stride 1 (the extra cell of an even kernel goes to the
+        bottom/right, as in PyTorch); ``'full'`` pads ``d*(k-1)`` on every side.
+    groups : int
+        Split the channels into this many independent groups; it must divide both ``C_in``
+        and ``C_out``. ``groups == C_in`` is a depthwise convolution.
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+        What the padding cells hold, as in ``torch.nn.Conv2d``.
+    flip : bool
+        Compute true convolution (kernel rotated 180°) instead of cross-correlation.
+    algorithm : str
+        ``'auto'`` (the engine chooses) or the name of one algorithm, for benchmarks and tests.
+
+    Returns
+    -------
+    ndarray
+        ``(N, C_out, H', W')``, ``(C_out, H', W')`` or ``(H', W')`` following the input's shape,
+        with ``H' = floor((H + pad_top + pad_bottom - d*(kH-1) - 1) / s) + 1``. Integer inputs give
+        exact int64 results (they wrap on overflow past 2**63, as NumPy does); float32 stays
+        float32 and float64 stays float64; an integer operand never widens a float one.
+
+    Notes
+    -----
+    NaN and infinity propagate as in PyTorch: an output cell whose window holds a NaN is NaN,
+    even where the kernel weight is 0 (``nan * 0`` is NaN).
+
+    Examples
+    --------
+    >>> image = [[10, 20, 30], [20, 40, 60], [30, 60, 90]]
+    >>> sobel_x = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+    >>> conv2d(image, sobel_x)
+    array([[160]])
+    """
+    problem = prepare(input, weight, bias, stride, padding, dilation, groups, padding_mode, flip)
+    canonical = algorithms.run(
+        problem.padded_input(), problem.oriented_weight(), problem.spec, algorithm
+    )
+    return problem.finish(canonical)
+
+
+def conv1d(
+    input: object,
+    weight: object,
+    bias: object = None,
+    stride: object = 1,
+    padding: object = 0,
+    dilation: object = 1,
+    groups: object = 1,
+    *,
+    padding_mode: str = "zeros",
+    flip: bool = False,
+    algorithm: str = "auto",
+) -> NDArray[Any]:
+    """Return the 1-D convolution, as ``torch.nn.functional.conv1d``, computed by ``conv2d``.
+
+    Shapes are ``(N, C, L)`` or ``(C, L)`` with a ``(C_out, C_in/groups, k)`` weight, or the
+    teaching shapes ``(L,)`` with ``(k,)``. ``padding`` is an int, ``(left, right)`` or
+    ``'valid'``/``'same'``/``'full'``; the other arguments are as in :func:`conv2d`.
+
+    Examples
+    --------
+    >>> conv1d([1, 2, 3, 4], [1, -1])
+    array([-1, -1, -1])
+    """
+    input_array = as_numeric_array(input, "input")
+    weight_array = as_numeric_array(weight, "weight")
+    as_rows = np.expand_dims(input_array, -2)
+    if weight_array.ndim == 1 and input_array.ndim == 1:
+        kernel_rows = weight_array.reshape(1, -1)
+    else:
+        kernel_rows = np.expand_dims(weight_array, -2)
+    result = conv2d(
+        as_rows,
+        kernel_rows,
+        bias,
+        stride=(1, _one(stride, "stride")),
+        padding=_row_padding(padding),
+        dilation=(1, _one(dilation, "dilation")),
+        groups=groups,
+        padding_mode=padding_mode,
+        flip=flip,
+        algorithm=algorithm,
+    )
+    return result.squeeze(-2)
+
+
+def _one(value: object, name: str) -> object:
+    if isinstance(value, tuple | list):
+        if len(value) != 1:
+            raise TypeError(f"{name} for conv1d must be an int or a 1-tuple, got {value!r}")
+        return value[0]
+    return value
+
+
+def _row_padding(padding: object) -> object:
+    if isinstance(padding, str):
+        return padding  # a kernel one row tall gets no row padding under any named rule
+    if isinstance(padding, tuple | list) and len(padding) == 2:
+        return ((0, 0), tuple(padding))
+    return ((0, 0), (_one(padding, "padding"),) * 2)
+
+
+def _check_channels(input_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: int) -> None:
+    channels, out_channels, group_channels = input_shape[1], weight_shape[0], weight_shape[1]
+    if channels % groups or out_channels % groups:
+        raise ValueError(
+            f"groups={groups} must divide the input channels ({channels}) and the output "
+            f"channels ({out_channels}); input {input_shape}, weight {weight_shape}"
+        )
+    if group_channels * groups != channels:
+        raise ValueError(
+            f"channel mismatch: input has {channels} channels but weight {weight_shape} expects "
+            f"{group_channels} per group × {groups} group(s) = {group_channels * groups}; the "
+            "weight's second axis must be C_in / groups"
+        )
+
+
+def _check_bias(bias: NDArray[Any] | None, out_channels: int, layout: Layout) -> NDArray[Any] | None:
+    if bias is None:
+        return None
+    if bias.ndim == 0 and (layout.teaching or out_channels == 1):
+        return bias.reshape(1)
+    if bias.shape != (out_channels,):
+        raise ValueError(
+            f"bias must have shape ({out_channels},), one number per output channel; "
+            f"got shape {bias.shape}"
+        )
+    return bias
+
+
+def _check_not_empty(input_shape: tuple[int, ...], weight_shape: tuple[int, ...]) -> None:
+    if 0 in input_shape:
+        raise ValueError(f"input has an empty axis: shape {input_shape}")
+    if 0 in weight_shape:
+        raise ValueError(f"weight has an empty axis: shape {weight_shape}")

@@ -1,0 +1,221 @@
+"""The validated hyper-parameters of one convolution, and the shape arithmetic they imply.
+
+Every other module of the engine takes a :class:`ConvSpec` instead of loose arguments, so a
+stride of 0 or a negative padding is refused once, here, with one message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+import numpy as np
+
+Pair: TypeAlias = tuple[int, int]
+SidePadding: TypeAlias = tuple[Pair, Pair]
+PaddingMode: TypeAlias = Literal["zeros", "reflect", "replicate", "circular"]
+PaddingName: TypeAlias = Literal["valid", "same", "full"]
+PaddingArg: TypeAlias = int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] | str
+
+PADDING_MODES: tuple[PaddingMode, ...] = ("zeros", "reflect", "replicate", "circular")
+PADDING_NAMES: tuple[PaddingName, ...] = ("valid", "same", "full")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def as_pair(value: object, name: str, *, minimum: int) -> Pair:
+    """Return ``value`` as a ``(rows, cols)`` pair of ints, each at least ``minimum``.
+
+    Parameters
+    ----------
+    value : int or pair of int
+        What the caller passed, e.g. ``2`` or ``(2, 1)``.
+    name : str
+        The argument's name, quoted in the error message.
+    minimum : int
+        The smallest allowed value.
+
+    Examples
+    --------
+    >>> as_pair(2, "stride", minimum=1)
+    (2, 2)
+    """
+    if _is_int(value):
+        pair = (int(value), int(value))  # type: ignore[call-overload]
+    elif isinstance(value, tuple | list) and len(value) == 2 and all(_is_int(v) for v in value):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
+    if min(pair) < minimum:
+        raise ValueError(f"{name} must be >= {minimum} in each direction, got {value!r}")
+    return pair
+
+
+def _as_side_padding(value: object) -> SidePadding | PaddingName:
+    if isinstance(value, str):
+        if value not in PADDING_NAMES:
+            raise ValueError(
+                f"padding must be an int, a pair, ((top, bottom), (left, right)) or one of "
+                f"{', '.join(repr(n) for n in PADDING_NAMES)}; got {value!r}"
+            )
+        return value  # type: ignore[return-value]
+    if isinstance(value, tuple | list) and len(value) == 2 and all(
+        isinstance(side, tuple | list) for side in value
+    ):
+        rows = as_pair(tuple(value[0]), "padding (top, bottom)", minimum=0)
+        cols = as_pair(tuple(value[1]), "padding (left, right)", minimum=0)
+        return (rows, cols)
+    try:
+        rows_cols = as_pair(value, "padding", minimum=0)
+    except TypeError:
+        raise TypeError(
+            "padding must be an int, a pair, ((top, bottom), (left, right)) or one of "
+            f"'valid', 'same', 'full'; got {value!r}"
+        ) from None
+    return ((rows_cols[0], rows_cols[0]), (rows_cols[1], rows_cols[1]))
+
+
+def _same_split(dilation: int, kernel: int) -> Pair:
+    # PyTorch puts the odd extra cell of an even kernel's padding at the end (bottom/right).
+    total = dilation * (kernel - 1)
+    return (total // 2, total - total // 2)
+
+
+@dataclass(frozen=True)
+class ConvSpec:
+    """The validated hyper-parameters of a convolution.
+
+    Build it with :meth:`ConvSpec.create`, which accepts the same loose forms as
+    ``torch.nn.functional.conv2d`` (ints or pairs) and refuses bad values with a message that
+    names the argument. The fields are always normalised pairs.
+
+    Attributes
+    ----------
+    stride : (int, int)
+        Step of the window in rows and columns, each >= 1.
+    padding : ((int, int), (int, int)) or {'valid', 'same', 'full'}
+        Cells added ``((top, bottom), (left, right))``, or a rule resolved against the kernel
+        size by :meth:`resolve_padding`.
+    dilation : (int, int)
+        Spacing between kernel taps, each >= 1.
+    groups : int
+        Number of channel groups, >= 1.
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+        What the padded cells hold, as in ``torch.nn.Conv2d``.
+    flip : bool
+        ``True`` for true (flipped-kernel) convolution, ``False`` for the cross-correlation
+        deep-learning libraries compute.
+
+    Examples
+    --------
+    >>> spec = ConvSpec.create(stride=2, padding=1)
+    >>> spec.output_size((5, 5), (3, 3))
+    (3, 3)
+    """
+
+    stride: Pair = (1, 1)
+    padding: SidePadding | PaddingName = ((0, 0), (0, 0))
+    dilation: Pair = (1, 1)
+    groups: int = 1
+    padding_mode: PaddingMode = "zeros"
+    flip: bool = False
+
+    @classmethod
+    def create(
+        cls,
+        stride: object = 1,
+        padding: object = 0,
+        dilation: object = 1,
+        groups: object = 1,
+        padding_mode: object = "zeros",
+        flip: object = False,
+    ) -> ConvSpec:
+        """Return a validated spec from PyTorch-style loose arguments."""
+        stride_pair = as_pair(stride, "stride", minimum=1)
+        side_padding = _as_side_padding(padding)
+        if side_padding == "same" and stride_pair != (1, 1):
+            raise ValueError(
+                f"padding='same' needs stride 1 (as in PyTorch), got stride={stride!r}; "
+                "give the padding as numbers instead"
+            )
+        if not _is_int(groups) or int(groups) < 1:  # type: ignore[call-overload]
+            raise ValueError(f"groups must be a positive int, got {groups!r}")
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(
+                f"padding_mode must be one of {', '.join(repr(m) for m in PADDING_MODES)}, "
+                f"got {padding_mode!r}"
+            )
+        if not isinstance(flip, bool):
+            raise TypeError(f"flip must be True or False, got {flip!r}")
+        return cls(
+            stride=stride_pair,
+            padding=side_padding,
+            dilation=as_pair(dilation, "dilation", minimum=1),
+            groups=int(groups),  # type: ignore[call-overload]
+            padding_mode=padding_mode,  # type: ignore[arg-type]
+            flip=flip,
+        )
+
+    def resolve_padding(self, kernel_size: Pair) -> SidePadding:
+        """Return the padding as ``((top, bottom), (left, right))`` for this kernel size.
+
+        ``'valid'`` is no padding; ``'same'`` keeps the size at stride 1, putting the extra
+        cell of an even kernel at the bottom/right as PyTorch does; ``'full'`` lets the kernel
+        touch every input cell with at least one tap.
+        """
+        if self.padding == "valid":
+            return ((0, 0), (0, 0))
+        if self.padding == "same":
+            return (
+                _same_split(self.dilation[0], kernel_size[0]),
+                _same_split(self.dilation[1], kernel_size[1]),
+            )
+        if self.padding == "full":
+            rows = self.dilation[0] * (kernel_size[0] - 1)
+            cols = self.dilation[1] * (kernel_size[1] - 1)
+            return ((rows, rows), (cols, cols))
+        return self.padding
+
+    def effective_kernel_size(self, kernel_size: Pair) -> Pair:
+        """Return the span of the dilated kernel in input cells: ``d * (k - 1) + 1``."""
+        return (
+            self.dilation[0] * (kernel_size[0] - 1) + 1,
+            self.dilation[1] * (kernel_size[1] - 1) + 1,
+        )
+
+    def output_size(self, input_size: Pair, kernel_size: Pair) -> Pair:
+        """Return the output ``(rows, cols)``: ``floor((n + p_lo + p_hi - d(k-1) - 1) / s) + 1``.
+
+        Raises
+        ------
+        ValueError
+            When the dilated kernel does not fit the padded input.
+        """
+        (top, bottom), (left, right) = self.resolve_padding(kernel_size)
+        padded = (input_size[0] + top + bottom, input_size[1] + left + right)
+        span = self.effective_kernel_size(kernel_size)
+        if span[0] > padded[0] or span[1] > padded[1]:
+            raise ValueError(_does_not_fit_message(input_size, kernel_size, span, padded, self))
+        return (
+            (padded[0] - span[0]) // self.stride[0] + 1,
+            (padded[1] - span[1]) // self.stride[1] + 1,
+        )
+
+
+def _does_not_fit_message(
+    input_size: Pair, kernel_size: Pair, span: Pair, padded: Pair, spec: ConvSpec
+) -> str:
+    kernel = f"kernel {kernel_size[0]}×{kernel_size[1]}"
+    if span != kernel_size:
+        kernel += f" (spanning {span[0]}×{span[1]} with dilation {spec.dilation})"
+    (top, bottom), (left, right) = spec.resolve_padding(kernel_size)
+    need_rows = max(0, span[0] - input_size[0])
+    need_cols = max(0, span[1] - input_size[1])
+    return (
+        f"{kernel} does not fit the padded input {padded[0]}×{padded[1]} "
+        f"(input {input_size[0]}×{input_size[1]}, padding {((top, bottom), (left, right))}); "
+        f"use a smaller kernel or a total padding of at least {need_rows} rows and "
+        f"{need_cols} columns"
+    )
