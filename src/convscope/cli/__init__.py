@@ -1,0 +1,27 @@
+"""The ``convscope`` command: one sub-command per module in this package.
+
+Each command module defines its function and registers it on :data:`app` here, so this file
+stays a table of contents.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="convscope",
+    help="The 2-D convolution of deep learning, visible and exact.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    # Imported for their side effect of adding a command to ``app``.
+    from . import explain  # noqa: F401
+
+
+def main() -> None:
+    """Run the ``convscope`` command line."""
+    _register()
+    app()
