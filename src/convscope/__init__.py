@@ -10,6 +10,7 @@ Examples
 array([[5]])
 """
 
+from . import kernels
 from .engine import ConvSpec, conv1d, conv2d, flop_count, mac_count, pad, param_count
 
 __version__ = "0.1.0"
@@ -20,6 +21,7 @@ __all__ = [
     "conv1d",
     "conv2d",
     "flop_count",
+    "kernels",
     "mac_count",
     "pad",
     "param_count",

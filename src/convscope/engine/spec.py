@@ -60,7 +60,7 @@ def _as_side_padding(value: object) -> SidePadding | PaddingName:
                 f"padding must be an int, a pair, ((top, bottom), (left, right)) or one of "
                 f"{', '.join(repr(n) for n in PADDING_NAMES)}; got {value!r}"
             )
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, tuple | list) and len(value) == 2 and all(
         isinstance(side, tuple | list) for side in value
     ):
@@ -154,7 +154,7 @@ class ConvSpec:
             padding=side_padding,
             dilation=as_pair(dilation, "dilation", minimum=1),
             groups=int(groups),  # type: ignore[call-overload]
-            padding_mode=padding_mode,  # type: ignore[arg-type]
+            padding_mode=padding_mode,
             flip=flip,
         )
 
