@@ -1,0 +1,117 @@
+"""Receptive fields: which input pixels an output cell of a layer stack can see."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .spec import Pair, as_pair
+
+_KEYS = ("kernel_size", "stride", "padding", "dilation")
+_DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1}
+
+
+@dataclass(frozen=True)
+class LayerField:
+    """The receptive field after one layer, in input pixels.
+
+    Attributes
+    ----------
+    size : (int, int)
+        Rows and columns of input one output cell of this layer depends on.
+    jump : (int, int)
+        Input pixels between two neighbouring output cells of this layer.
+    start : (int, int)
+        Input row and column where output cell ``(0, 0)``'s field begins (negative when it
+        reaches into padding).
+    """
+
+    size: Pair
+    jump: Pair
+    start: Pair
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """The receptive field of the last layer of a stack, and of every layer before it."""
+
+    layers: tuple[LayerField, ...]
+
+    @property
+    def size(self) -> Pair:
+        """Return the last layer's field size ``(rows, cols)`` in input pixels."""
+        return self.layers[-1].size
+
+    @property
+    def jump(self) -> Pair:
+        """Return the last layer's jump ``(rows, cols)``: its cumulative stride."""
+        return self.layers[-1].jump
+
+    def region(self, i: int, j: int) -> tuple[int, int, int, int]:
+        """Return ``(row_start, row_stop, col_start, col_stop)`` of input cell ``(i, j)`` sees.
+
+        Stops are exclusive and nothing is clipped, so a region reaching into padding has
+        negative starts or stops past the input's size.
+        """
+        last = self.layers[-1]
+        row = last.start[0] + i * last.jump[0]
+        col = last.start[1] + j * last.jump[1]
+        return (row, row + last.size[0], col, col + last.size[1])
+
+
+def receptive_field(layers: Sequence[Mapping[str, object]]) -> ReceptiveField:
+    """Return the receptive field of a stack of convolution or pooling layers.
+
+    Each layer is a mapping with ``kernel_size`` and optionally ``stride``, ``padding`` and
+    ``dilation`` (int or pair; missing keys default as in ``nn.Conv2d``). Per layer ``l``,
+    with ``k' = d(k − 1) + 1``: ``size_l = size_{l-1} + (k' − 1)·jump_{l-1}``,
+    ``jump_l = jump_{l-1}·s`` and ``start_l = start_{l-1} − p·jump_{l-1}``.
+
+    Examples
+    --------
+    >>> field = receptive_field([{"kernel_size": 3}, {"kernel_size": 3}])
+    >>> field.size, field.jump, field.region(0, 0)
+    ((5, 5), (1, 1), (0, 5, 0, 5))
+    """
+    if isinstance(layers, Mapping) or not isinstance(layers, Sequence) or not layers:
+        raise ValueError(f"layers must be a non-empty sequence of mappings, got {layers!r}")
+    field = LayerField(size=(1, 1), jump=(1, 1), start=(0, 0))
+    fields = []
+    for index, layer in enumerate(layers):
+        field = _next_field(field, *_layer_values(layer, index))
+        fields.append(field)
+    return ReceptiveField(layers=tuple(fields))
+
+
+def _next_field(
+    previous: LayerField, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair
+) -> LayerField:
+    size, jump, start = previous.size, previous.jump, previous.start
+    return LayerField(
+        size=(
+            size[0] + dilation[0] * (kernel[0] - 1) * jump[0],
+            size[1] + dilation[1] * (kernel[1] - 1) * jump[1],
+        ),
+        jump=(jump[0] * stride[0], jump[1] * stride[1]),
+        start=(start[0] - padding[0] * jump[0], start[1] - padding[1] * jump[1]),
+    )
+
+
+def _layer_values(layer: Mapping[str, object], index: int) -> tuple[Pair, Pair, Pair, Pair]:
+    if not isinstance(layer, Mapping):
+        raise TypeError(
+            f"layers[{index}] must be a mapping like {{'kernel_size': 3}}, got {layer!r}"
+        )
+    unknown = set(layer) - set(_KEYS)
+    if unknown:
+        raise ValueError(
+            f"layers[{index}] has unknown keys {sorted(unknown)}; use {', '.join(_KEYS)}"
+        )
+    if "kernel_size" not in layer:
+        raise ValueError(f"layers[{index}] needs a kernel_size, got {dict(layer)!r}")
+    minimums = {"kernel_size": 1, "stride": 1, "padding": 0, "dilation": 1}
+    values = [
+        as_pair(layer.get(key, _DEFAULTS.get(key)), f"layers[{index}].{key}", minimum=minimums[key])
+        for key in _KEYS
+    ]
+    return values[0], values[1], values[2], values[3]
