@@ -1,0 +1,176 @@
+"""Photographs in and out: the bundled pictures, uploads checked before decoding, filtered PNGs.
+
+Decoding is the only place an untrusted file meets convscope, so every rule about what is
+accepted lives here: a byte cap, a pixel cap checked from the header before any pixel is
+decoded, one frame of an animation, EXIF rotation applied, alpha laid on white, 16-bit and
+CMYK pictures converted.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..engine import conv2d
+
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+MAX_UPLOAD_PIXELS = 4096 * 4096
+WORKING_SIDE = 512  # uploads are shrunk to this longest side before filtering
+
+PHOTOS = ("camera", "astronaut", "chelsea", "coffee")
+
+Shown = Literal["clipped", "signed"]
+
+
+class ImageError(ValueError):
+    """An uploaded file that convscope will not decode, with the reason in plain words."""
+
+
+@dataclass(frozen=True)
+class Filtered:
+    """A filtered picture ready to show, and how its numbers were mapped to grey levels.
+
+    Attributes
+    ----------
+    pixels : ndarray
+        ``(H, W)`` or ``(H, W, 3)`` uint8.
+    shown : {'clipped', 'signed'}
+        ``clipped``: the kernel keeps brightness (its weights sum to non-zero), values are
+        clipped to 0–255. ``signed``: the weights sum to 0, so the response is signed; mid-grey
+        is 0, brighter is positive, darker negative, scaled by ``scale``.
+    scale : float
+        The response that maps to full white (``signed``) or 1.0 (``clipped``).
+    """
+
+    pixels: NDArray[np.uint8]
+    shown: Shown
+    scale: float
+
+
+def load_photo(name: str) -> NDArray[np.uint8]:
+    """Return a bundled photograph as ``(H, W)`` grey or ``(H, W, 3)`` RGB uint8 pixels.
+
+    Parameters
+    ----------
+    name : {'camera', 'astronaut', 'chelsea', 'coffee'}
+        See ``data/images/SOURCES.md`` for what each shows and its licence.
+    """
+    if name not in PHOTOS:
+        raise ValueError(f"photo must be one of {', '.join(PHOTOS)}; got {name!r}")
+    data = resources.files("convscope") / "data" / "images" / f"{name}.jpg"
+    with Image.open(io.BytesIO(data.read_bytes())) as image:
+        return _to_pixels(image)
+
+
+def decode_upload(
+    content: bytes,
+    *,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_pixels: int = MAX_UPLOAD_PIXELS,
+) -> NDArray[np.uint8]:
+    """Return an uploaded picture as uint8 pixels, or raise :class:`ImageError` saying why.
+
+    The byte and pixel caps are checked before any pixel is decoded, so a small file that
+    claims to be enormous (a decompression bomb) is refused cheaply.
+    """
+    if len(content) > max_bytes:
+        raise ImageError(
+            f"the file is {len(content):,} bytes; uploads are limited to {max_bytes:,} bytes"
+        )
+    try:
+        with warnings.catch_warnings(), Image.open(io.BytesIO(content)) as image:
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            _check_pixels(image.size, max_pixels)
+            image.seek(0)  # the first frame of an animated GIF/PNG/WebP
+            image.load()
+            return _to_pixels(ImageOps.exif_transpose(image))
+    except ImageError:
+        raise
+    except UnidentifiedImageError:
+        raise ImageError(
+            "the file is not an image convscope can read (PNG, JPEG, GIF, WebP, BMP)"
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"the image has more than {max_pixels:,} pixels") from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ImageError(
+            f"the image could not be decoded ({error}); is the file complete?"
+        ) from None
+
+
+def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
+    if size[0] * size[1] > max_pixels:
+        raise ImageError(
+            f"the image is {size[0]:,}×{size[1]:,} pixels; uploads are limited to "
+            f"{max_pixels:,} pixels"
+        )
+
+
+def _to_pixels(image: Image.Image) -> NDArray[np.uint8]:
+    if image.mode in ("L", "RGB"):
+        converted = image
+    elif image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        wide = np.asarray(image, dtype=np.float64)
+        top = max(float(wide.max()), 1.0)
+        return np.round(wide * (255.0 / (65535.0 if top > 255 else 255.0))).astype(np.uint8)
+    elif image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        converted = Image.alpha_composite(white, rgba).convert("RGB")
+    else:  # P, CMYK, YCbCr, 1, F …
+        converted = image.convert("RGB")
+    return np.asarray(converted, dtype=np.uint8).copy()
+
+
+def shrink(pixels: NDArray[np.uint8], longest_side: int = WORKING_SIDE) -> NDArray[np.uint8]:
+    """Return ``pixels`` scaled down (never up) so the longest side is ``longest_side``."""
+    rows, cols = pixels.shape[:2]
+    factor = longest_side / max(rows, cols)
+    if factor >= 1:
+        return pixels
+    size = (max(1, round(cols * factor)), max(1, round(rows * factor)))
+    return np.asarray(Image.fromarray(pixels).resize(size, Image.Resampling.LANCZOS))
+
+
+def filter_photo(pixels: NDArray[np.uint8], kernel: NDArray[Any]) -> Filtered:
+    """Return the photo with every channel convolved by ``kernel`` (same size, edges repeated).
+
+    Each colour channel is filtered on its own with the same weights — a depthwise
+    convolution — so colour pictures stay in colour.
+    """
+    channels = pixels[None] if pixels.ndim == 2 else np.moveaxis(pixels, -1, 0)
+    image = channels.astype(np.float32)
+    weight = np.repeat(np.asarray(kernel, dtype=np.float32)[None, None], len(image), axis=0)
+    response = conv2d(image, weight, padding="same", groups=len(image), padding_mode="replicate")
+    response = response[0] if pixels.ndim == 2 else np.moveaxis(response, 0, -1)
+    return _for_display(response, float(np.sum(kernel)))
+
+
+def _for_display(response: NDArray[Any], weight_sum: float) -> Filtered:
+    if abs(weight_sum) > 1e-9:
+        pixels = np.clip(np.round(response), 0, 255).astype(np.uint8)
+        return Filtered(pixels=pixels, shown="clipped", scale=1.0)
+    scale = float(np.percentile(np.abs(response), 99.5)) or 1.0
+    grey = 127.5 + 127.5 * np.clip(response / scale, -1.0, 1.0)
+    return Filtered(pixels=np.round(grey).astype(np.uint8), shown="signed", scale=scale)
+
+
+def encode_png(pixels: NDArray[np.uint8]) -> bytes:
+    """Return ``pixels`` (``(H, W)`` or ``(H, W, 3)`` uint8) encoded as PNG bytes."""
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", optimize=False, compress_level=6)
+    return buffer.getvalue()
+
+
+def encode_jpeg(pixels: NDArray[np.uint8], quality: int = 85) -> bytes:
+    """Return ``pixels`` encoded as JPEG bytes — a fraction of a PNG's size for photographs."""
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
