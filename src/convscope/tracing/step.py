@@ -176,6 +176,11 @@ class ConvTrace:
         return (batch, out_channels, *self._problem.output_size)
 
     @property
+    def padding(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Return the resolved padding ``((top, bottom), (left, right))``, e.g. for ``'same'``."""
+        return self._problem.padding
+
+    @property
     def pad_offset(self) -> tuple[int, int]:
         """Return ``(top, left)``: where input cell ``(0, 0)`` sits in the padded input."""
         return (self._problem.padding[0][0], self._problem.padding[1][0])
@@ -243,7 +248,7 @@ class ConvTrace:
             "dtype": str(problem.dtype),
             "spec": {
                 "stride": list(spec.stride),
-                "padding": [list(side) for side in problem.padding],
+                "padding": [list(side) for side in self.padding],
                 "dilation": list(spec.dilation),
                 "groups": spec.groups,
                 "padding_mode": spec.padding_mode,
