@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -226,3 +227,10 @@ def test_step_repr_is_short() -> None:
     step = trace(GRADIENT, SOBEL_X).at(2, 1)
     assert repr(step) == "<Step output[2, 1] = 320>"
     assert isinstance(step, Step)
+
+
+def test_the_documented_json_example_is_what_the_trace_gives() -> None:
+    document = (Path(__file__).parents[2] / "docs" / "trace-json.md").read_text()
+    example = json.loads(document.split("```json\n")[1].split("```")[0])
+    corner = [row[:3] for row in GRADIENT[:3]]
+    assert trace(corner, SOBEL_X, padding=((0, 0), (1, 0))).at(0, 0).to_json() == example
