@@ -152,3 +152,16 @@ def test_rich_rendering_marks_padding() -> None:
     text = _rich_text(trace(GRADIENT, SOBEL_X, padding=1, padding_mode="replicate").at(0, 0))
     assert "│ 10† │ 10† │ 20† │" in text
     assert "copied from the nearest edge cell (padding_mode='replicate')" in text
+
+
+def test_rich_rendering_stacks_the_grids_when_the_terminal_is_narrow() -> None:
+    text = _rich_text(trace(GRADIENT, SOBEL_X).at(0, 0), width=40)
+    assert "…" not in text
+    assert [line.strip() for line in text.splitlines()].count("×") == 1
+    assert "│ −40 │ 0 │ 120 │" in text
+
+
+def test_float_grids_show_four_significant_digits() -> None:
+    step = trace(GRADIENT, [[1 / 9] * 3] * 3).at(0, 0)
+    assert step.to_text().splitlines()[3].split()[3:6] == ["0.1111", "0.1111", "0.1111"]
+    assert step.sum_text().startswith("1.11111 + 2.22222 + 3.33333")

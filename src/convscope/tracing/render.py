@@ -13,6 +13,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+
 from .numbers import MINUS, format_number, is_negative, sum_expression
 
 if TYPE_CHECKING:
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     from .step import Step
 
 PAD_MARK = "†"
+# Grids show fewer digits than the sum lines: a person copies 0.1111 into a grid, and narrow
+# columns keep three grids side by side in an 80-column terminal.
+GRID_DIGITS = 4
 Sign = Literal["pos", "neg", "zero"]
 
 _MODE_FILL = {
@@ -56,7 +61,7 @@ def grids(step: Step, channel: int) -> tuple[Grid, Grid, Grid]:
     cols = [format_number(c) for c in step.cols]
     taps_rows = [str(a) for a in range(step.kernel.shape[1])]
     taps_cols = [str(b) for b in range(step.kernel.shape[2])]
-    no_padding = step.is_padding & False
+    no_padding = np.zeros_like(step.is_padding)
     return (
         Grid("window", rows, cols, _cells(step.window[channel], step.is_padding)),
         Grid("kernel", taps_rows, taps_cols, _cells(step.kernel[channel], no_padding)),
@@ -66,7 +71,10 @@ def grids(step: Step, channel: int) -> tuple[Grid, Grid, Grid]:
 
 def _cells(values: Any, padding: Any) -> list[list[Cell]]:
     return [
-        [Cell(format_number(v), bool(p), _sign(v)) for v, p in zip(row, pad_row, strict=True)]
+        [
+            Cell(format_number(v, digits=GRID_DIGITS), bool(p), _sign(v))
+            for v, p in zip(row, pad_row, strict=True)
+        ]
         for row, pad_row in zip(values, padding, strict=True)
     ]
 

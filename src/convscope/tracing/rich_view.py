@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -20,6 +20,8 @@ from .render import PAD_MARK, Grid, channel_title, grids, legend, summary_lines,
 
 if TYPE_CHECKING:
     from .step import Step
+
+_UNLIMITED = 10_000  # a width no grid reaches, to measure a layout's natural width
 
 # One style per role; the web page's CSS custom properties carry the same roles.
 STYLES = {
@@ -52,20 +54,26 @@ def grid_table(grid: Grid, *, colour_signs: bool) -> Table:
     return table
 
 
-def grids_row(step: Step, channel: int) -> Table:
-    """Return ``window × kernel = products`` as one row of tables."""
+def grids_row(
+    step: Step, channel: int, console: Console, options: ConsoleOptions
+) -> RenderableType:
+    """Return ``window × kernel = products`` side by side, or stacked when too wide to fit."""
     window, kernel, products = grids(step, channel)
+    tables = (
+        grid_table(window, colour_signs=False),
+        grid_table(kernel, colour_signs=False),
+        grid_table(products, colour_signs=True),
+    )
     layout = Table.grid(padding=(0, 1))
     for _ in range(5):
         layout.add_column(vertical="middle")
-    layout.add_row(
-        grid_table(window, colour_signs=False),
-        _operator("×"),
-        grid_table(kernel, colour_signs=False),
-        _operator("="),
-        grid_table(products, colour_signs=True),
-    )
-    return layout
+    layout.add_row(tables[0], _operator("×"), tables[1], _operator("="), tables[2])
+    natural = console.measure(layout, options=options.update_width(_UNLIMITED)).maximum
+    if natural <= options.max_width:
+        return layout
+    # Squeezed side by side, the numbers would turn into "…"; one under the other they stay whole.
+    times, equals = (Text(symbol, style=STYLES["operator"]) for symbol in "×=")
+    return Group(tables[0], times, tables[1], equals, tables[2])
 
 
 def _operator(symbol: str) -> Padding:
@@ -74,7 +82,7 @@ def _operator(symbol: str) -> Padding:
     return Padding(Text(symbol, style=STYLES["operator"]), (1, 0, 0, 0))
 
 
-def step_renderables(step: Step) -> list[RenderableType]:
+def step_renderables(step: Step, console: Console, options: ConsoleOptions) -> list[RenderableType]:
     """Return what ``Console.print(step)`` shows, top to bottom."""
     heading = Text.assemble(
         (f"{step.label} = {format_number(step.result)}", STYLES["title"]),
@@ -85,7 +93,7 @@ def step_renderables(step: Step) -> list[RenderableType]:
         title = channel_title(step, channel)
         if title is not None:
             parts.append(Text(title.capitalize(), style=STYLES["title"]))
-        parts.append(grids_row(step, channel))
+        parts.append(grids_row(step, channel, console, options))
     note = legend(step)
     if note is not None:
         parts.append(Text(note, style=STYLES["legend"]))

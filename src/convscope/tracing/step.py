@@ -117,7 +117,7 @@ class Step:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from .rich_view import step_renderables
 
-        yield from step_renderables(self)
+        yield from step_renderables(self, console, options)
 
     def to_json(self) -> dict[str, Any]:
         """Return this step as plain JSON-able data (the ``steps`` entries of the trace JSON)."""
