@@ -12,11 +12,13 @@ array([[5]])
 
 from . import kernels
 from .engine import ConvSpec, conv1d, conv2d, flop_count, mac_count, pad, param_count
+from .tracing import ConvTrace, trace
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConvSpec",
+    "ConvTrace",
     "__version__",
     "conv1d",
     "conv2d",
@@ -25,4 +27,5 @@ __all__ = [
     "mac_count",
     "pad",
     "param_count",
+    "trace",
 ]

@@ -16,6 +16,13 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _commands() -> None:
+    # A callback keeps ``convscope explain`` a sub-command even while it is the only one
+    # (Typer otherwise runs a lone command as the program itself).
+    pass
+
+
 def _register() -> None:
     # Imported for their side effect of adding a command to ``app``.
     from . import explain  # noqa: F401
