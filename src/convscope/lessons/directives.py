@@ -1,0 +1,81 @@
+"""Widget directives: fenced blocks like ```` ```{calculator} ```` whose body is TOML.
+
+A directive becomes a placeholder element that names the widget's ES module and carries the
+widget's initial state as JSON, built here by the widget's own state builder, so the page
+paints its first numbers without a request. A directive that cannot be built becomes an
+inline error box naming the lesson file's line; the rest of the lesson still renders.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from .widgets import WIDGETS
+
+_DIRECTIVE = re.compile(r"^\{(?P<name>[a-z_][a-z0-9_]*)\}\s*(?P<label>.*)$")
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A widget directive found in a lesson: the widget's name, its TOML body and where it is."""
+
+    name: str
+    label: str
+    body: str
+    filename: str
+    line: int
+
+
+def parse_info(info: str) -> tuple[str, str] | None:
+    """Return ``(name, label)`` when a fence's info string is a directive (``{name} label``)."""
+    match = _DIRECTIVE.match(info.strip())
+    return (match["name"], match["label"].strip()) if match else None
+
+
+def _state_json(state: dict[str, Any]) -> str:
+    # "</" would end the <script> element early; "<\/" reads the same to JSON.parse.
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def describe_error(error: Exception) -> str:
+    """Return an error in words: pydantic errors as ``field: message``, others as they are."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "inputs"
+        return f"{where}: {first['msg']}"
+    return str(error)
+
+
+def render_directive(directive: Directive, index: int) -> str:
+    """Return the placeholder element of ``directive``, or an error box if it cannot be built."""
+    widget = WIDGETS.get(directive.name)
+    try:
+        if widget is None:
+            known = ", ".join(sorted(WIDGETS))
+            raise ValueError(f"unknown widget {directive.name!r}; the widgets are {known}")
+        state = widget.state(tomllib.loads(directive.body))
+    except (ValueError, TypeError, tomllib.TOMLDecodeError) as error:
+        return _error_box(directive, describe_error(error))
+    element_id = f"widget-{directive.name}-{index}"
+    return (
+        f'<div class="cs-widget" id="{element_id}" data-widget="{directive.name}" '
+        f'data-module="{widget.module}" aria-label="{html.escape(directive.label)}">'
+        f'<script type="application/json" class="cs-state">{_state_json(state)}</script>'
+        '<p class="cs-needs-js">This interactive figure needs JavaScript.</p></div>\n'
+    )
+
+
+def _error_box(directive: Directive, message: str) -> str:
+    where = html.escape(f"{directive.filename}, line {directive.line}")
+    return (
+        f'<div class="cs-directive-error" role="alert"><strong>Widget '
+        f"{html.escape(directive.name)} could not be built</strong> ({where}): "
+        f"{html.escape(message)}</div>\n"
+    )

@@ -1,0 +1,81 @@
+"""Markdown to HTML for lessons: CommonMark, tables, MathML formulas, coloured code, widgets.
+
+Formulas between ``$…$`` (inline) and ``$$…$$`` (display) become MathML through latex2mathml,
+which every current browser draws without a script. Code fences are coloured by Pygments;
+fences whose info string is ``{widget}`` become live widgets (see :mod:`.directives`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import latex2mathml.converter
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .directives import Directive, parse_info, render_directive
+
+
+def math_to_mathml(latex: str, *, display: bool) -> str:
+    """Return the MathML for ``latex``, as a block when ``display``."""
+    return str(latex2mathml.converter.convert(latex, display="block" if display else "inline"))
+
+
+def highlight_code(code: str, language: str, _attrs: Any = None) -> str:
+    """Return ``code`` coloured by Pygments in a ``<pre>`` block; ``""`` for unknown languages."""
+    try:
+        lexer = get_lexer_by_name(language or "text")
+    except ClassNotFound:
+        return ""
+    formatter = HtmlFormatter(nowrap=True)
+    body = highlight(code, lexer, formatter)
+    return f'<pre class="cs-code"><code class="language-{language}">{body}</code></pre>\n'
+
+
+def _render_math_inline(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return math_to_mathml(tokens[idx].content, display=False)
+
+
+def _render_math_block(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return f'<div class="cs-math">{math_to_mathml(tokens[idx].content, display=True)}</div>\n'
+
+
+def _render_fence(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    directive = parse_info(token.info)
+    if directive is None:
+        return self.fence(tokens, idx, options, env)
+    env["widget_count"] = env.get("widget_count", 0) + 1
+    line = (token.map[0] + 1) if token.map else 0
+    found = Directive(directive[0], directive[1], token.content, env.get("filename", "?"), line)
+    env.setdefault("widgets", []).append(found.name)
+    return render_directive(found, env["widget_count"])
+
+
+def lesson_markdown() -> MarkdownIt:
+    """Return the Markdown parser lessons use, with math, tables, anchors and directives."""
+    md = MarkdownIt("commonmark", {"highlight": highlight_code, "html": True})
+    md.enable("table")
+    dollarmath_plugin(md, double_inline=True, allow_space=True)
+    anchors_plugin(md, min_level=2, max_level=3)
+    md.add_render_rule("math_inline", _render_math_inline)
+    md.add_render_rule("math_inline_double", _render_math_block)
+    md.add_render_rule("math_block", _render_math_block)
+    md.add_render_rule("math_block_label", _render_math_block)
+    md.add_render_rule("fence", _render_fence)
+    return md

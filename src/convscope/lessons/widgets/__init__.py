@@ -1,0 +1,18 @@
+"""The widgets a lesson can place, by directive name.
+
+Adding a widget: write ``<name>.py`` here with an inputs model, ``build_state`` and ``WIDGET``,
+add it to :data:`WIDGETS`, and put ``web/static/js/widgets/<name>.js`` beside the others. The
+lesson directive ```` ```{name} ```` and the route ``POST /api/widgets/<name>`` then exist.
+"""
+
+from __future__ import annotations
+
+from . import calculator, flip, step, torch_check
+from .base import Widget, WidgetInputs
+
+WIDGETS: dict[str, Widget] = {
+    widget.name: widget
+    for widget in (flip.WIDGET, step.WIDGET, torch_check.WIDGET, calculator.WIDGET)
+}
+
+__all__ = ["WIDGETS", "Widget", "WidgetInputs"]

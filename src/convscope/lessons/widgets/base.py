@@ -1,0 +1,86 @@
+"""What every widget provides, and the input types their schemas share.
+
+A widget is three things with one name: a pydantic model of its inputs, a pure function that
+turns validated inputs into the widget's whole state (a JSON-ready dict), and the ES module
+that renders that state in the browser. Every host — the lesson page, the API, a notebook —
+calls the same function, so a number is computed in one place only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+from ...tracing.numbers import format_number
+
+Number = int | float
+NumberGrid = list[list[Number]]
+LIMIT = 1e9  # keeps every sum of products well inside float64's exact range for the grids here
+
+
+class WidgetInputs(BaseModel):
+    """Base of every widget's input schema: strict JSON types, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+@dataclass(frozen=True)
+class Widget:
+    """One widget: its name, its input schema, its state builder and its browser module.
+
+    Attributes
+    ----------
+    name : str
+        The directive name in a lesson (```` ```{name} ````) and the API path segment.
+    inputs : type of WidgetInputs
+        The pydantic model that validates what the lesson or the browser sends.
+    build : callable
+        ``build(inputs) -> dict``: the widget's whole state, computed by the engine.
+    module : str
+        The ES module under ``web/static/js/`` that renders the state.
+    """
+
+    name: str
+    inputs: type[WidgetInputs]
+    build: Callable[[Any], dict[str, Any]]
+    module: str
+
+    def state(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Return the state for unvalidated ``raw`` inputs (pydantic errors propagate)."""
+        return self.build(self.inputs.model_validate(raw))
+
+
+def _grid_check(rows: int, cols: int) -> Callable[[NumberGrid], NumberGrid]:
+    def check(grid: NumberGrid) -> NumberGrid:
+        if not grid or not grid[0]:
+            raise ValueError("must hold at least one row and one column of numbers")
+        if len({len(row) for row in grid}) != 1:
+            lengths = [len(row) for row in grid]
+            raise ValueError(f"rows must all have the same length, got lengths {lengths}")
+        if len(grid) > rows or len(grid[0]) > cols:
+            raise ValueError(
+                f"is {len(grid)}×{len(grid[0])}; the largest allowed here is {rows}×{cols}"
+            )
+        for row in grid:
+            for value in row:
+                if not math.isfinite(value) or abs(value) > LIMIT:
+                    raise ValueError(f"holds {value!r}; use finite numbers within ±{LIMIT:g}")
+        return grid
+
+    return check
+
+
+def grid(rows: int, cols: int) -> Any:
+    """Return the annotated type of a rectangular grid of numbers at most ``rows × cols``."""
+    return Annotated[NumberGrid, AfterValidator(_grid_check(rows, cols))]
+
+
+def text_grid(values: Any) -> list[Any]:
+    """Return nested lists of numbers as the same nesting of strings: ``−10``, ``1,792``."""
+    if isinstance(values, list):
+        return [text_grid(value) for value in values]
+    return format_number(values)  # type: ignore[return-value]

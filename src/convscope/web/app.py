@@ -1,0 +1,42 @@
+"""The ASGI application behind ``convscope serve``: lesson pages, the JSON API, static assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from .api import api_router
+from .errors import BodyLimit, install_error_handlers
+from .pages import page_router
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app() -> FastAPI:
+    """Return a new convscope web application: pages at ``/``, the API at ``/api``.
+
+    The OpenAPI document is at ``/openapi.json``; FastAPI's interactive docs pages are off
+    because they load their scripts from a CDN, and nothing here may.
+
+    Examples
+    --------
+    >>> app = create_app()
+    >>> sorted(route.path for route in app.routes if route.path.startswith("/api/k"))
+    ['/api/kernels']
+    """
+    app = FastAPI(
+        title="convscope",
+        version=__version__,
+        description="Every number of a 2-D convolution, explained down to its products.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit)
+    app.include_router(api_router())
+    app.include_router(page_router())
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

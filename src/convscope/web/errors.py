@@ -1,0 +1,116 @@
+"""Every failure a client can cause becomes a 4xx JSON answer naming the field, never a 500.
+
+The words come from where the rule lives: the engine's ``ValueError``/``TypeError`` messages
+pass through unchanged, and schema errors are turned into one sentence about one field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY_BYTES = 256 * 1024
+_UNION_TAG = re.compile(
+    r"^(int|float|bool|str|list\[.*\]|literal\[.*\]|constrained-\w+|function-\w+.*)$"
+)
+_FIELD_WORD = re.compile(r"^(\w+)")
+
+
+def error_json(status: int, detail: str, field: str | None) -> JSONResponse:
+    """Return the API's error answer: ``{"detail": ..., "field": ...}``."""
+    return JSONResponse({"detail": detail, "field": field}, status_code=status)
+
+
+def _where(loc: Sequence[Any]) -> tuple[str | None, str]:
+    parts = [part for part in loc if part != "body" and not _UNION_TAG.match(str(part))]
+    names = [str(part) for part in parts if isinstance(part, str)]
+    numbers = [part for part in parts if isinstance(part, int)]
+    field = names[0] if names else None
+    place = field or "request body"
+    if len(numbers) == 2:
+        place += f" row {numbers[0] + 1}, column {numbers[1] + 1}"
+    elif len(numbers) == 1:
+        place += f" item {numbers[0] + 1}"
+    return field, place
+
+
+def describe_validation(errors: Sequence[Any]) -> tuple[str | None, str]:
+    """Return ``(field, sentence)`` for the first of pydantic's errors."""
+    first = errors[0]
+    field, place = _where(first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] in {"int_type", "float_type", "int_from_float"}:
+        message = f"must be a number, got {first.get('input')!r}"
+    if first["type"] == "missing":
+        message = "is required"
+    if field and message.startswith(f"{field} "):
+        return field, message  # the rule already names its field, as the engine's rules do
+    return field, f"{place}: {message}"
+
+
+def _engine_field(message: str) -> str | None:
+    match = _FIELD_WORD.match(message)
+    return match[1] if match else None
+
+
+async def _on_request_validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError | ValidationError)
+    field, sentence = describe_validation(error.errors())
+    return error_json(422, sentence, field)
+
+
+async def _on_value_error(request: Request, error: Exception) -> JSONResponse:
+    return error_json(422, str(error), _engine_field(str(error)))
+
+
+async def _on_type_error(request: Request, error: Exception) -> JSONResponse:
+    return error_json(400, str(error), _engine_field(str(error)))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn schema and engine errors into 4xx JSON."""
+    app.add_exception_handler(RequestValidationError, _on_request_validation)
+    app.add_exception_handler(ValidationError, _on_request_validation)
+    app.add_exception_handler(ValueError, _on_value_error)
+    app.add_exception_handler(TypeError, _on_type_error)
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over ``limit`` bytes with a 413 JSON answer."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        await self.app(scope, self._counting(receive), send)
+
+    def _counting(self, receive: Receive) -> Receive:
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise ValueError(f"request body is over the limit of {self.limit:,} bytes")
+            return message
+
+        return counted
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"request body is over the limit of {self.limit:,} bytes"
+        await error_json(413, detail, None)(scope, receive, send)

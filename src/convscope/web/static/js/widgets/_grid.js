@@ -1,0 +1,173 @@
+// Grids of numbers as accessible cells, shared by the widgets.
+//
+// A grid is one tab stop: arrow keys move between its cells (roving tabindex), Home/End jump
+// to the row's ends. Every cell has a name a screen reader reads ("input row 2, column 3: 60").
+// Cells are inputs (editable), buttons (selectable) or plain grid cells; the numbers arrive as
+// the strings the server wrote, so nothing here formats or computes.
+
+const MOVES = {
+  ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+};
+
+/** Return a DOM element of `tag` with `className` and optional text. */
+export function h(tag, className = "", text = null) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+/** Return what a person typed as a number when it reads as one ("−1,5" stays text). */
+export function parseTyped(text) {
+  const plain = text.trim().replace(/\u2212/g, "-").replace(/,(?=\d{3}\b)/g, "");
+  if (plain !== "" && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(plain)) return Number(plain);
+  return text;  // the server refuses it, in its own words
+}
+
+function makeCell(kind, text) {
+  if (kind === "input") {
+    const cell = h("input", "cs-cell");
+    cell.value = text;
+    cell.inputMode = "decimal";
+    cell.autocomplete = "off";
+    cell.spellcheck = false;
+    return cell;
+  }
+  if (kind === "button") {
+    const cell = h("button", "cs-cell", text);
+    cell.type = "button";
+    return cell;
+  }
+  const cell = h("span", "cs-cell", text);
+  cell.setAttribute("role", "gridcell");
+  return cell;
+}
+
+function cellKind(options, r, c) {
+  const kind = typeof options.kind === "function" ? options.kind(r, c) : options.kind;
+  return kind ?? "plain";
+}
+
+/**
+ * Return a grid element for `texts` (rows of strings).
+ * options: role ("input" | "kernel" | "output" | ...), name (used in labels), kind
+ * ("input" | "button" | "plain", or a function of (r, c)), label(r, c, text), className(r, c),
+ * onEdit(r, c, value), onSelect(r, c), onPreview(r | null, c), small.
+ */
+export function numberGrid(texts, options) {
+  const grid = h("div", `cs-grid cs-role-${options.role}${options.small ? " cs-small" : ""}`);
+  grid.setAttribute("role", "grid");
+  grid.setAttribute("aria-label", options.gridLabel ?? options.name);
+  grid.style.setProperty("--cols", String(texts[0]?.length ?? 0));
+  const label = options.label ?? ((r, c, text) => `${options.name} row ${r + 1}, column ${c + 1}: ${text}`);
+  texts.forEach((row, r) => row.forEach((text, c) => {
+    const cell = makeCell(cellKind(options, r, c), text);
+    cell.dataset.r = r;
+    cell.dataset.c = c;
+    cell.dataset.key = `${options.name}:${r},${c}`;
+    cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
+    cell.setAttribute("aria-label", label(r, c, text));
+    const extra = options.className?.(r, c);
+    if (extra) cell.classList.add(...extra.split(" ").filter(Boolean));
+    wireCell(cell, r, c, options);
+    grid.append(cell);
+  }));
+  grid.addEventListener("keydown", (event) => moveFocus(grid, event, options));
+  grid.addEventListener("focusin", (event) => takeTabStop(grid, event.target));
+  return grid;
+}
+
+function wireCell(cell, r, c, options) {
+  if (cell.tagName === "INPUT") {
+    cell.addEventListener("focus", () => cell.select());
+    cell.addEventListener("change", () => options.onEdit?.(r, c, parseTyped(cell.value)));
+    cell.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); options.onEdit?.(r, c, parseTyped(cell.value)); }
+    });
+  }
+  if (cell.tagName === "BUTTON") {
+    cell.addEventListener("click", () => options.onSelect?.(r, c));
+    cell.addEventListener("mouseenter", () => options.onPreview?.(r, c));
+    cell.addEventListener("mouseleave", () => options.onPreview?.(null, null));
+  }
+}
+
+function takeTabStop(grid, target) {
+  if (!target.classList?.contains("cs-cell")) return;
+  for (const cell of grid.querySelectorAll(".cs-cell[tabindex='0']")) cell.tabIndex = -1;
+  target.tabIndex = 0;
+}
+
+function moveFocus(grid, event, options) {
+  const from = event.target;
+  if (!from.classList.contains("cs-cell")) return;
+  let r = Number(from.dataset.r);
+  let c = Number(from.dataset.c);
+  const columns = Number(grid.style.getPropertyValue("--cols"));
+  if (event.key in MOVES) {
+    r += MOVES[event.key][0];
+    c += MOVES[event.key][1];
+  } else if (event.key === "Home") c = 0;
+  else if (event.key === "End") c = columns - 1;
+  else return;
+  const target = grid.querySelector(`.cs-cell[data-r="${r}"][data-c="${c}"]`);
+  if (!target) return;
+  event.preventDefault();
+  if (from.tagName === "INPUT" && from.value !== from.defaultValue) {
+    options.onEdit?.(Number(from.dataset.r), Number(from.dataset.c), parseTyped(from.value));
+  }
+  target.focus();
+}
+
+/** Put `grid` in place of `slot`'s content, keeping keyboard focus on the same cell. */
+export function placeGrid(slot, grid) {
+  const focused = slot.contains(document.activeElement) ? document.activeElement : null;
+  slot.replaceChildren(grid);
+  if (focused?.dataset?.r !== undefined) {
+    const again = grid.querySelector(`.cs-cell[data-r="${focused.dataset.r}"][data-c="${focused.dataset.c}"]`);
+    if (again) { again.focus({ preventScroll: true }); takeTabStop(grid, again); }
+  }
+}
+
+/** Return a labelled panel: a heading and a scrolling box for a grid. */
+export function panel(title, caption = null) {
+  const box = h("div", "cs-panel");
+  box.append(h("h3", "", title));
+  const slot = h("div", "cs-scroll");
+  box.append(slot);
+  if (caption) box.append(h("p", "cs-caption", caption));
+  return { box, slot };
+}
+
+/** Run `draw()` (which rebuilds `el`'s content) and give focus back to the same control. */
+export function keepFocus(el, draw) {
+  const active = document.activeElement;
+  const key = el.contains(active) ? active.dataset?.key : undefined;
+  draw();
+  if (key === undefined) return;
+  const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  if (again) again.focus({ preventScroll: true });
+}
+
+/** Return a labelled <select> with `choices` ([value, text] pairs) calling `onChange(value)`. */
+export function choice(text, key, choices, value, onChange) {
+  const label = h("label", "", text);
+  const select = h("select");
+  select.dataset.key = key;
+  for (const [optionValue, optionText] of choices) select.append(new Option(optionText, String(optionValue)));
+  select.value = String(value);
+  select.addEventListener("change", () => onChange(select.value));
+  const error = h("output", "cs-field-error");
+  error.dataset.errorFor = key;
+  label.append(select, error);
+  return label;
+}
+
+/** Return a button with `text` and a focus key, calling `onClick`. */
+export function button(text, key, onClick, className = "") {
+  const node = h("button", className, text);
+  node.type = "button";
+  node.dataset.key = key;
+  node.addEventListener("click", onClick);
+  return node;
+}

@@ -1,0 +1,48 @@
+// The `step` widget: one output position of a convolution, worked out by hand.
+
+import { h, numberGrid, panel, placeGrid } from "./_grid.js";
+import { legend, stepView } from "./_step_view.js";
+
+function inputGrid(state) {
+  const { step } = state;
+  const inWindow = (r, c) => step.rows.includes(r) && step.cols.includes(c);
+  return numberGrid(state.input, {
+    role: "input", name: "input",
+    className: (r, c) => (inWindow(r, c) ? "cs-in-window" : ""),
+  });
+}
+
+function positionPicker(model) {
+  const label = h("label", "", "Position (row, column)");
+  const select = h("select");
+  const [rows, cols] = model.get("output_shape");
+  for (let i = 0; i < rows; i += 1) {
+    for (let j = 0; j < cols; j += 1) select.append(new Option(`(${i}, ${j})`, `${i},${j}`));
+  }
+  select.value = model.get("inputs").position.join(",");
+  select.addEventListener("change", () => {
+    model.set("inputs", { ...model.get("inputs"), position: select.value.split(",").map(Number) });
+    model.save_changes();
+  });
+  label.append(select);
+  return label;
+}
+
+function render({ model, el }) {
+  const controls = h("div", "cs-controls");
+  const input = panel("Input image");
+  const explanation = h("div");
+  const error = h("output", "cs-field-error");
+  error.dataset.errorFor = "*";
+  el.append(controls, input.box, explanation, legend(), error);
+  const draw = () => {
+    controls.replaceChildren(positionPicker(model));
+    placeGrid(input.slot, inputGrid({ input: model.get("input"), step: model.get("step") }));
+    explanation.replaceChildren(stepView(model.get("step")));
+  };
+  draw();
+  model.on("change", draw);
+  return () => model.off("change", draw);
+}
+
+export default { render };

@@ -1,0 +1,86 @@
+"""Lessons render from Markdown: math as MathML, tables, coloured code, widgets with state."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from convscope.lessons import lesson_names, render_lesson, render_lesson_text
+
+CALCULATOR = """\
+```{calculator} A calculator
+input = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+kernel = [[1, 0], [0, 1]]
+```
+"""
+
+
+def embedded_states(page: str) -> list[dict[str, object]]:
+    found = re.findall(r'<script type="application/json" class="cs-state">(.*?)</script>', page)
+    return [json.loads(text.replace("<\\/", "</")) for text in found]
+
+
+def test_inline_and_display_math_become_mathml() -> None:
+    page = render_lesson_text("Inline $a_i$ and\n\n$$\n\\sum_m x_m\n$$\n").html
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in page
+    assert 'display="block"' in page
+    assert "<msub><mi>a</mi><mi>i</mi></msub>" in page
+
+
+def test_tables_render_as_html_tables() -> None:
+    page = render_lesson_text("| a | b |\n| --- | --- |\n| 1 | 2 |\n").html
+    assert "<table>" in page
+    assert "<td>2</td>" in page
+
+
+def test_python_code_is_coloured_by_pygments() -> None:
+    page = render_lesson_text("```python\nimport torch\n```\n").html
+    assert '<span class="kn">import</span>' in page
+
+
+def test_directive_becomes_placeholder_with_initial_state() -> None:
+    lesson = render_lesson_text(CALCULATOR)
+    assert 'data-widget="calculator"' in lesson.html
+    assert 'data-module="widgets/calculator.js"' in lesson.html
+    (state,) = embedded_states(lesson.html)
+    assert state["trace"]["output"] == [["6", "8"], ["12", "14"]]  # type: ignore[index]
+    assert lesson.widgets == ["calculator"]
+
+
+def test_broken_directive_shows_an_error_box_with_its_line_and_the_rest_renders() -> None:
+    text = (
+        "# Title\n\nBefore.\n\n```{calculator}\ninput = [[1, 2], [3]]\nkernel = [[1]]\n```\n"
+        "\nAfter.\n"
+    )
+    page = render_lesson_text(text, filename="broken.md").html
+    assert "cs-directive-error" in page
+    assert "broken.md, line 5" in html.unescape(page)
+    assert "rows must all have the same length" in page
+    assert "<p>After.</p>" in page
+
+
+def test_unknown_widget_and_bad_toml_are_reported_not_raised() -> None:
+    page = render_lesson_text("```{nosuch}\n```\n\n```{flip}\nsignal = [[1\n```\n").html
+    assert page.count("cs-directive-error") == 2
+    assert "unknown widget 'nosuch'" in html.unescape(page)
+
+
+def test_state_json_cannot_close_its_script_element() -> None:
+    text = '```{calculator}\ninput = [[1]]\nkernel = [[1]]\nkernel_name = "</script>"\n```\n'
+    page = render_lesson_text(text).html
+    assert "</script>" not in page.split('class="cs-state">', 1)[1].split("</script>", 1)[0]
+
+
+def test_shipped_convolution_lesson_renders_every_widget_without_errors() -> None:
+    assert "convolution" in lesson_names()
+    lesson = render_lesson("convolution")
+    assert lesson.title == "The convolution operation"
+    assert "cs-directive-error" not in lesson.html
+    assert lesson.widgets == ["flip", "step", "torch_check", "calculator"]
+
+
+def test_shipped_lesson_shows_the_by_hand_sum_of_160() -> None:
+    states = embedded_states(render_lesson("convolution").html)
+    step_state = states[1]
+    assert step_state["step"]["sum_text"].endswith("= 160")  # type: ignore[index]
