@@ -255,7 +255,10 @@ def explain(
         str, typer.Option("--format", help="rich (default), text, markdown or html.")
     ] = "rich",
 ) -> None:
-    """Show the hand calculation of one output number: window × kernel = products, then the sum."""
+    """Show the hand calculation of one output number: window × kernel = products, then the sum.
+
+    Try: convscope explain --at 1,2 --padding 1 --kernel sobel_y
+    """
     console = Console(highlight=False)
     try:
         if output_format not in FORMATS:
