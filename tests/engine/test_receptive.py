@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convscope.engine.receptive import receptive_field
+from convscope.engine.receptive import path_counts, receptive_field
 
 torch = pytest.importorskip("torch", reason="torch==2.13.0 (the test extra) is the reference")
 
@@ -63,6 +63,37 @@ def test_region_bounds_the_input_gradient_of_an_output_cell(layers: list[dict]) 
         # strided layer dropped: the gradient then stays inside the region
         assert clipped[0] <= box[0] and box[1] <= clipped[1]
         assert clipped[2] <= box[2] and box[3] <= clipped[3]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(layer_strategy, min_size=1, max_size=3), st.integers(8, 20), st.data())
+def test_path_counts_equal_the_gradient_through_all_ones_kernels(
+    layers: list[dict], size: int, data: st.DataObject
+) -> None:
+    x = torch.zeros((1, 1, size, size + 1), dtype=torch.float64, requires_grad=True)
+    y = x
+    try:
+        for layer in layers:
+            weight = torch.ones((1, 1, *layer["kernel_size"]), dtype=torch.float64)
+            y = torch.nn.functional.conv2d(
+                y,
+                weight,
+                stride=layer["stride"],
+                padding=layer["padding"],
+                dilation=layer["dilation"],
+            )
+    except RuntimeError:
+        return  # the stack shrinks this input away
+    i = data.draw(st.integers(0, y.shape[-2] - 1))
+    j = data.draw(st.integers(0, y.shape[-1] - 1))
+    y[0, 0, i, j].backward()
+    counts = path_counts(layers, (size, size + 1), i, j)
+    np.testing.assert_array_equal(counts, x.grad[0, 0].numpy())
+
+
+def test_path_counts_refuse_a_cell_outside_the_output() -> None:
+    with pytest.raises(ValueError, match="outside the last layer's 3×3 output"):
+        path_counts([{"kernel_size": 3}], 5, 3, 0)
 
 
 def test_two_3x3_layers_see_5x5_and_a_pool_doubles_the_jump() -> None:

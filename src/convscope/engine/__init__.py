@@ -8,7 +8,7 @@ from .arithmetic import flop_count, mac_count, param_count
 from .conv import Problem, conv1d, conv2d, prepare
 from .padding import pad, padding_mask
 from .pool import PoolSpec, avg_pool2d, max_pool2d
-from .receptive import LayerField, ReceptiveField, receptive_field
+from .receptive import LayerField, ReceptiveField, path_counts, receptive_field
 from .spec import ConvSpec
 from .transpose import TransposeSpec, conv_transpose2d
 
@@ -30,6 +30,7 @@ __all__ = [
     "pad",
     "padding_mask",
     "param_count",
+    "path_counts",
     "prepare",
     "receptive_field",
 ]

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .spec import Pair, as_pair
+import numpy as np
+from numpy.typing import NDArray
+
+from .spec import ConvSpec, Pair, as_pair
+from .transpose import conv_transpose2d
 
 _KEYS = ("kernel_size", "stride", "padding", "dilation")
 _DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1}
@@ -81,6 +85,59 @@ def receptive_field(layers: Sequence[Mapping[str, object]]) -> ReceptiveField:
         field = _next_field(field, *_layer_values(layer, index))
         fields.append(field)
     return ReceptiveField(layers=tuple(fields))
+
+
+def path_counts(
+    layers: Sequence[Mapping[str, object]], input_size: object, i: int, j: int
+) -> NDArray[np.int64]:
+    """Return, for every input pixel, how many paths lead from it to output cell ``(i, j)``.
+
+    Each layer is treated as a convolution with a kernel of ones, so this is the gradient of
+    that output cell with respect to the input — the pattern behind the receptive field, with
+    the centre counted most. Computed by running the stack backwards with
+    :func:`~convscope.engine.transpose.conv_transpose2d`.
+
+    Examples
+    --------
+    >>> path_counts([{"kernel_size": 2}, {"kernel_size": 2}], 3, 0, 0)
+    array([[1, 2, 1],
+           [2, 4, 2],
+           [1, 2, 1]])
+    """
+    receptive_field(layers)  # validates the layers
+    values = [_layer_values(layer, index) for index, layer in enumerate(layers)]
+    sizes = [as_pair(input_size, "input_size", minimum=1)]
+    for kernel, stride, padding, dilation in values:
+        spec = ConvSpec.create(stride=stride, padding=padding, dilation=dilation)
+        sizes.append(spec.output_size(sizes[-1], kernel))
+    last = sizes[-1]
+    if not (0 <= i < last[0] and 0 <= j < last[1]):
+        raise ValueError(f"cell ({i}, {j}) is outside the last layer's {last[0]}×{last[1]} output")
+    counts = np.zeros(last, dtype=np.int64)
+    counts[i, j] = 1
+    for (kernel, stride, padding, dilation), size in zip(values[::-1], sizes[-2::-1], strict=True):
+        counts = _back_one_layer(counts, kernel, stride, padding, dilation, size)
+    return counts
+
+
+def _back_one_layer(
+    counts: NDArray[np.int64], kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, size: Pair
+) -> NDArray[np.int64]:
+    reached = tuple(
+        (counts.shape[a] - 1) * stride[a] - 2 * padding[a] + dilation[a] * (kernel[a] - 1) + 1
+        for a in (0, 1)
+    )
+    # cells a strided layer dropped at the bottom/right come back as output_padding (all < s)
+    extra = (size[0] - reached[0], size[1] - reached[1])
+    back = conv_transpose2d(
+        counts,
+        np.ones(kernel, dtype=np.int64),
+        stride=stride,
+        padding=padding,
+        output_padding=extra,
+        dilation=dilation,
+    )
+    return np.asarray(back, dtype=np.int64)
 
 
 def _next_field(
