@@ -13,14 +13,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 _REFUSED_KINDS = {
-    "b": "bool (use 0/1 integers instead)",
-    "c": "complex",
-    "O": "object (mixed or non-numeric values)",
-    "U": "string",
-    "S": "bytes",
-    "V": "structured",
-    "M": "datetime",
-    "m": "timedelta",
+    "b": "use 0/1 integers instead, e.g. mask.astype(int)",
+    "c": "complex numbers are not supported; convolve the .real and .imag parts separately",
+    "O": "the values are mixed or not numbers; give numbers only",
+    "U": "that is text; give numbers",
+    "S": "that is bytes; give numbers",
+    "V": "give a plain numeric array instead of a structured one",
+    "M": "dates are not numbers; convert them first",
+    "m": "durations are not numbers; convert them first",
 }
 
 
@@ -29,16 +29,26 @@ def as_numeric_array(value: object, name: str) -> NDArray[Any]:
 
     Integers of any width become int64, so the arithmetic stays exact; floating arrays keep
     their dtype. Bool, complex, object and string data raise ``TypeError``.
+
+    Examples
+    --------
+    >>> as_numeric_array([[1, 2], [3, 4]], "input").dtype
+    dtype('int64')
     """
+    if value is None:
+        raise TypeError(f"{name} must be an array of integers or floats, got None")
     try:
         array = np.asarray(value)
-    except (ValueError, TypeError) as error:
-        raise TypeError(f"{name} must be a rectangular array of numbers: {error}") from None
+    except (ValueError, TypeError):
+        raise TypeError(
+            f"{name} must be a rectangular array of numbers; its rows have different lengths "
+            "(a ragged list) or hold non-numbers"
+        ) from None
     kind = array.dtype.kind
     if kind in _REFUSED_KINDS:
         raise TypeError(
-            f"{name} has dtype {array.dtype} ({_REFUSED_KINDS[kind]}); convscope computes "
-            "with integers or floats"
+            f"{name} must hold integers or floats, but its dtype is {array.dtype}: "
+            f"{_REFUSED_KINDS[kind]}"
         )
     if kind in "iu":
         if kind == "u" and array.size and int(array.max()) > np.iinfo(np.int64).max:
@@ -60,13 +70,13 @@ def result_dtype(*arrays: NDArray[Any] | None) -> np.dtype[Any]:
 
 
 def compute_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """Return the dtype the arithmetic runs in: float16 is summed in float32, as PyTorch's CPU does."""
+    """Return the dtype the arithmetic runs in: float16 is summed in float32, as PyTorch's CPU."""
     return np.dtype(np.float32) if dtype == np.float16 else dtype
 
 
 @dataclass(frozen=True)
 class Layout:
-    """How a caller's shapes map onto the canonical ``(N, C, H, W)`` and ``(C_out, C_in/g, kH, kW)``.
+    """How a caller's shapes map onto canonical ``(N, C, H, W)`` and ``(C_out, C_in/g, kH, kW)``.
 
     ``input_axes`` and ``weight_axes`` are the leading axes to add; ``output_drop`` how many
     leading axes of the canonical output to remove again.

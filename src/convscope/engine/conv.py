@@ -46,9 +46,7 @@ class Problem:
     @property
     def output_size(self) -> tuple[int, int]:
         """Return ``(H', W')``."""
-        return self.spec.output_size(
-            (self.input.shape[2], self.input.shape[3]), self.kernel_size
-        )
+        return self.spec.output_size((self.input.shape[2], self.input.shape[3]), self.kernel_size)
 
     def padded_input(self) -> NDArray[Any]:
         """Return the input with its padding cells filled as ``padding_mode`` says."""
@@ -82,15 +80,15 @@ def prepare(
     input_array = as_numeric_array(input, "input")
     weight_array = as_numeric_array(weight, "weight")
     bias_array = None if bias is None else as_numeric_array(bias, "bias")
-    layout = layout_for(input_array.ndim, weight_array.ndim)
+    layout = _layout(input_array.shape, weight_array.shape)
+    _check_not_empty(input_array.shape, weight_array.shape)
     dtype = result_dtype(input_array, weight_array, bias_array)
     work = compute_dtype(dtype)
     canonical_input = to_canonical(input_array, layout.input_axes).astype(work, copy=False)
     canonical_weight = to_canonical(weight_array, layout.weight_axes).astype(work, copy=False)
-    _check_channels(canonical_input.shape, canonical_weight.shape, spec.groups)
+    _check_channels(input_array.shape, weight_array.shape, spec.groups, layout)
     canonical_bias = _check_bias(bias_array, canonical_weight.shape[0], layout)
     kernel_size = (canonical_weight.shape[2], canonical_weight.shape[3])
-    _check_not_empty(canonical_input.shape, canonical_weight.shape)
     spec.output_size((canonical_input.shape[2], canonical_input.shape[3]), kernel_size)
     return Problem(
         input=canonical_input,
@@ -158,7 +156,8 @@ def conv2d(
     Notes
     -----
     NaN and infinity propagate as in PyTorch: an output cell whose window holds a NaN is NaN,
-    even where the kernel weight is 0 (``nan * 0`` is NaN).
+    even where the kernel weight is 0 (``nan * 0`` is NaN), and ``inf * 0`` is NaN too. A
+    float sum too large for its dtype becomes ``inf``. No warning is raised for either.
 
     Examples
     --------
@@ -168,10 +167,12 @@ def conv2d(
     array([[160]])
     """
     problem = prepare(input, weight, bias, stride, padding, dilation, groups, padding_mode, flip)
-    canonical = algorithms.run(
-        problem.padded_input(), problem.oriented_weight(), problem.spec, algorithm
-    )
-    return problem.finish(canonical)
+    # NaN and infinity propagate by design (as in PyTorch), so NumPy need not warn about them.
+    with np.errstate(invalid="ignore", over="ignore"):
+        canonical = algorithms.run(
+            problem.padded_input(), problem.oriented_weight(), problem.spec, algorithm
+        )
+        return problem.finish(canonical)
 
 
 def conv1d(
@@ -236,8 +237,22 @@ def _row_padding(padding: object) -> object:
     return ((0, 0), (_one(padding, "padding"),) * 2)
 
 
-def _check_channels(input_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: int) -> None:
-    channels, out_channels, group_channels = input_shape[1], weight_shape[0], weight_shape[1]
+def _layout(input_shape: tuple[int, ...], weight_shape: tuple[int, ...]) -> Layout:
+    try:
+        return layout_for(len(input_shape), len(weight_shape))
+    except ValueError as error:
+        raise ValueError(
+            f"input shape {input_shape}, weight shape {weight_shape}: {error}"
+        ) from None
+
+
+def _check_channels(
+    input_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: int, layout: Layout
+) -> None:
+    if layout.teaching:
+        _check_teaching_channels(input_shape, weight_shape, groups)
+        return
+    channels, out_channels, group_channels = input_shape[-3], weight_shape[0], weight_shape[1]
     if channels % groups or out_channels % groups:
         raise ValueError(
             f"groups={groups} must divide the input channels ({channels}) and the output "
@@ -245,17 +260,23 @@ def _check_channels(input_shape: tuple[int, ...], weight_shape: tuple[int, ...],
         )
     if group_channels * groups != channels:
         raise ValueError(
-            f"channel mismatch: input has {channels} channels but weight {weight_shape} expects "
-            f"{group_channels} per group × {groups} group(s) = {group_channels * groups}; the "
-            "weight's second axis must be C_in / groups"
+            f"channel mismatch: input {input_shape} has {channels} channels but weight "
+            f"{weight_shape} expects {group_channels} per group × {groups} group(s) = "
+            f"{group_channels * groups}; the weight's second axis must be C_in / groups"
         )
 
 
-def _check_bias(bias: NDArray[Any] | None, out_channels: int, layout: Layout) -> NDArray[Any] | None:
+def _check_bias(
+    bias: NDArray[Any] | None, out_channels: int, layout: Layout
+) -> NDArray[Any] | None:
     if bias is None:
         return None
     if bias.ndim == 0 and (layout.teaching or out_channels == 1):
         return bias.reshape(1)
+    if bias.shape != (out_channels,) and layout.teaching:
+        raise ValueError(
+            f"bias must be one number for the single output map, got shape {bias.shape}"
+        )
     if bias.shape != (out_channels,):
         raise ValueError(
             f"bias must have shape ({out_channels},), one number per output channel; "
@@ -264,8 +285,26 @@ def _check_bias(bias: NDArray[Any] | None, out_channels: int, layout: Layout) ->
     return bias
 
 
+def _check_teaching_channels(
+    input_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: int
+) -> None:
+    if groups != 1:
+        raise ValueError(
+            f"groups={groups} needs PyTorch shapes: input {input_shape} with kernel "
+            f"{weight_shape} gives one output map and works only with groups=1; give the "
+            "weight as (C_out, C_in/groups, kH, kW)"
+        )
+    if len(input_shape) == 3 and weight_shape[0] != input_shape[0]:
+        raise ValueError(
+            f"channel mismatch: input {input_shape} has {input_shape[0]} channels but kernel "
+            f"{weight_shape} has {weight_shape[0]}; a (C, kH, kW) kernel needs one slice per "
+            "input channel"
+        )
+
+
 def _check_not_empty(input_shape: tuple[int, ...], weight_shape: tuple[int, ...]) -> None:
-    if 0 in input_shape:
-        raise ValueError(f"input has an empty axis: shape {input_shape}")
-    if 0 in weight_shape:
-        raise ValueError(f"weight has an empty axis: shape {weight_shape}")
+    for name, shape in (("input", input_shape), ("weight", weight_shape)):
+        if 0 in shape:
+            raise ValueError(
+                f"{name} has an empty axis: shape {shape}; every axis needs at least one element"
+            )

@@ -61,8 +61,10 @@ def _as_side_padding(value: object) -> SidePadding | PaddingName:
                 f"{', '.join(repr(n) for n in PADDING_NAMES)}; got {value!r}"
             )
         return value
-    if isinstance(value, tuple | list) and len(value) == 2 and all(
-        isinstance(side, tuple | list) for side in value
+    if (
+        isinstance(value, tuple | list)
+        and len(value) == 2
+        and all(isinstance(side, tuple | list) for side in value)
     ):
         rows = as_pair(tuple(value[0]), "padding (top, bottom)", minimum=0)
         cols = as_pair(tuple(value[1]), "padding (left, right)", minimum=0)
@@ -140,7 +142,9 @@ class ConvSpec:
                 f"padding='same' needs stride 1 (as in PyTorch), got stride={stride!r}; "
                 "give the padding as numbers instead"
             )
-        if not _is_int(groups) or int(groups) < 1:  # type: ignore[call-overload]
+        if not _is_int(groups):
+            raise TypeError(f"groups must be a positive int, got {groups!r}")
+        if int(groups) < 1:  # type: ignore[call-overload]
             raise ValueError(f"groups must be a positive int, got {groups!r}")
         if padding_mode not in PADDING_MODES:
             raise ValueError(
