@@ -25,7 +25,8 @@ def _commands() -> None:
 
 def _register() -> None:
     # Imported for their side effect of adding a command to ``app``.
-    from . import explain  # noqa: F401
+    from . import animate, explain  # noqa: F401
+    from . import serve  # noqa: F401
 
 
 def main() -> None:

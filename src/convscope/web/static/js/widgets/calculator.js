@@ -13,7 +13,7 @@ const PATTERNS = {
   diagonal: (r, c) => (r === c ? 10 : 0),
   zeros: () => 0,
 };
-const PATTERN_NAMES = [["", "choose…"], ["gradient", "gradient (the lesson's image)"],
+const PATTERN_NAMES = [["", "choose…"], ["gradient", "gradient"],
   ["edge", "vertical edge"], ["checkerboard", "checkerboard"], ["diagonal", "diagonal line"],
   ["zeros", "all zeros"]];
 const range = (from, to) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
@@ -139,10 +139,10 @@ class Calculator {
 
   sizeLine() {
     const size = this.model.get("size");
-    const box = h("div", "cs-explain");
+    const box = h("div", "cs-size");
     box.append(h("h3", "", "Output size"));
     const lines = h("p", "cs-formula");
-    lines.append(`rows: ${size.rows}`, h("br"), `columns: ${size.cols}`);
+    lines.append(`rows ${size.rows}`, h("br"), `columns ${size.cols}`);
     box.append(lines);
     return box;
   }

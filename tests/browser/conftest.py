@@ -1,0 +1,129 @@
+"""A real uvicorn server and Debian's Chromium driven by Playwright, shared by the browser tests.
+
+Every page a test opens fails the test on a console error, a failed request or any request
+that leaves the server. Screenshots go to ``screenshots/`` at the repository root (git-ignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    import uvicorn
+
+    from convscope.web import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the convscope server did not start within 20 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watch:
+    """What a page did that a learner would call broken, plus how many bytes it loaded."""
+
+    origin: str
+    problems: list[str] = field(default_factory=list)
+    bytes: int = 0
+
+    def attach(self, page: Any) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("request", self._request)
+        page.on("response", self._response)
+
+    def _console(self, message: Any) -> None:
+        if message.type in {"error", "warning"}:
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _failed(self, request: Any) -> None:
+        # A request the page itself aborted (a newer edit superseded it) is not a failure.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(f"failed request: {request.url} ({request.failure})")
+
+    def _request(self, request: Any) -> None:
+        if not request.url.startswith(self.origin) and not request.url.startswith("data:"):
+            self.problems.append(f"request outside the server: {request.url}")
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400 and "/api/" not in response.url:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+        with contextlib.suppress(Exception):  # a body already discarded (a superseded request)
+            self.bytes += len(response.body())
+
+
+@pytest.fixture
+def watch(server_url: str) -> Watch:
+    return Watch(origin=server_url)
+
+
+@pytest.fixture
+def page(browser: Any, server_url: str, watch: Watch) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    watch.attach(page)
+    page.goto(server_url + "/")
+    page.wait_for_selector(".cs-widget[data-widget='calculator'] .cs-grid")
+    yield page
+    context.close()
+    assert watch.problems == []
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
