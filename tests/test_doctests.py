@@ -10,6 +10,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -43,3 +44,11 @@ def test_the_core_modules_have_examples() -> None:
         finder = doctest.DocTestFinder()
         examples = sum(len(test.examples) for test in finder.find(importlib.import_module(name)))
         assert examples > 0, name
+
+
+def test_engine_guide_examples_run() -> None:
+    guide = Path(__file__).resolve().parents[1] / "docs" / "engine.md"
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    result = doctest.testfile(str(guide), module_relative=False, optionflags=flags)
+    assert result.attempted > 0
+    assert result.failed == 0, f"{result.failed} of {result.attempted} failed in docs/engine.md"

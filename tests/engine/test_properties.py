@@ -57,6 +57,12 @@ class Case:
     padding: Any
     sides: tuple[tuple[int, int], tuple[int, int]]
     kwargs: dict[str, Any] = field(default_factory=dict)
+    flip: bool = False
+
+    def torch_weight(self, torch: ModuleType) -> Any:
+        """Return the weight as torch uses it: rotated 180° by hand for true convolution."""
+        weight = self.weight[..., ::-1, ::-1] if self.flip else self.weight
+        return torch.tensor(weight.astype(np.float64))
 
 
 def _side_padding(padding: Any, kernel: tuple[int, int], dilation: tuple[int, int]) -> Any:
@@ -124,7 +130,8 @@ def torch_cases(draw: st.DrawFn, dtype: type = np.float64) -> Case:
     weight = _values(draw, (out_channels, in_channels // groups, *kernel), dtype)
     bias = _values(draw, (out_channels,), dtype) if draw(st.booleans()) else None
     kwargs = {"stride": stride, "dilation": dilation, "groups": groups, "padding_mode": mode}
-    return Case(_values(draw, input_shape, dtype), weight, bias, padding, sides, kwargs)
+    image = _values(draw, input_shape, dtype)
+    return Case(image, weight, bias, padding, sides, kwargs, flip=draw(st.booleans()))
 
 
 def _torch_reference(torch: ModuleType, case: Case) -> np.ndarray:
@@ -138,7 +145,7 @@ def _torch_reference(torch: ModuleType, case: Case) -> np.ndarray:
     padded = functional.pad(image, (left, right, top, bottom), mode=mode)
     result = functional.conv2d(
         padded,
-        torch.tensor(case.weight.astype(np.float64)),
+        case.torch_weight(torch),
         None if case.bias is None else torch.tensor(case.bias.astype(np.float64)),
         stride=case.kwargs["stride"],
         dilation=case.kwargs["dilation"],
@@ -160,7 +167,7 @@ def _torch_module_reference(torch: ModuleType, case: Case) -> np.ndarray:
         **case.kwargs,
     )
     with torch.no_grad():
-        layer.weight.copy_(torch.tensor(case.weight.astype(np.float64)))
+        layer.weight.copy_(case.torch_weight(torch))
         if case.bias is not None:
             layer.bias.copy_(torch.tensor(case.bias.astype(np.float64)))
         with warnings.catch_warnings():
@@ -170,7 +177,13 @@ def _torch_module_reference(torch: ModuleType, case: Case) -> np.ndarray:
 
 def _ours(case: Case, algorithm: str) -> np.ndarray:
     return conv2d(
-        case.input, case.weight, case.bias, padding=case.padding, algorithm=algorithm, **case.kwargs
+        case.input,
+        case.weight,
+        case.bias,
+        padding=case.padding,
+        flip=case.flip,
+        algorithm=algorithm,
+        **case.kwargs,
     )
 
 
