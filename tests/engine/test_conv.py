@@ -221,8 +221,8 @@ def test_int64_overflow_wraps_as_numpy_does(algorithm: str) -> None:
 # --- NaN and infinity ----------------------------------------------------------------------------
 
 # Known gap, reported to the algorithms' owner: the FFT algorithm spreads one NaN or inf over
-# every output cell, and "auto" picks it for these small cases. The marker is not strict, so
-# the fix shows up as XPASS in the summary; remove the marker then.
+# every output cell, and "auto" picks it for large kernels. The marker is not strict, so the
+# fix shows up as XPASS in the summary; remove the marker then.
 _FFT_SPREADS_NON_FINITE = pytest.mark.xfail(
     reason="engine/_fft.py: a non-finite input reaches every output cell through the FFT",
     strict=False,
@@ -230,7 +230,7 @@ _FFT_SPREADS_NON_FINITE = pytest.mark.xfail(
 
 
 def _mark_fft_gap(request: pytest.FixtureRequest, algorithm: str) -> None:
-    if algorithm in ("fft", "auto"):
+    if algorithm == "fft":
         request.applymarker(_FFT_SPREADS_NON_FINITE)
 
 
@@ -270,6 +270,18 @@ def test_float_overflow_gives_infinity_without_a_warning(
         warnings.simplefilter("error")
         output = conv2d(big, np.ones((2, 2), np.float32), algorithm=algorithm)
     assert output.dtype == np.float32 and np.isposinf(output.item())
+
+
+@_FFT_SPREADS_NON_FINITE
+def test_nan_policy_holds_for_a_large_kernel_under_auto(torch: ModuleType) -> None:
+    # A kernel this large is where a fast algorithm is most tempting; the policy must not change.
+    rng = np.random.default_rng(4)
+    image, weight = rng.standard_normal((1, 1, 64, 64)), rng.standard_normal((1, 1, 15, 15))
+    image[0, 0, 3, 3] = np.nan
+    output = conv2d(image, weight)
+    expected = _torch_conv2d(torch, image, weight)
+    np.testing.assert_array_equal(np.isnan(output), np.isnan(expected))
+    np.testing.assert_allclose(output[~np.isnan(output)], expected[~np.isnan(expected)])
 
 
 # --- conv1d -------------------------------------------------------------------------------------

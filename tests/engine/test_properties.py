@@ -98,8 +98,15 @@ def _values(draw: st.DrawFn, shape: tuple[int, ...], dtype: type) -> np.ndarray:
     return rng.uniform(-1, 1, size=shape).astype(dtype)
 
 
+def _rank_one(draw: st.DrawFn, shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """Return kernels that are each a column times a row: the case separable algorithms take."""
+    columns = _values(draw, (*shape[:2], shape[2], 1), dtype)
+    rows = _values(draw, (*shape[:2], 1, shape[3]), dtype)
+    return (columns * rows).astype(dtype)
+
+
 @st.composite
-def torch_cases(draw: st.DrawFn, dtype: type = np.float64) -> Case:
+def torch_cases(draw: st.DrawFn, dtype: type = np.float64, rank_one: bool = False) -> Case:
     """Draw a PyTorch-shaped convolution with every hyper-parameter varied."""
     groups = draw(st.integers(1, 3))
     in_channels = groups * draw(st.integers(1, 2))
@@ -127,7 +134,9 @@ def torch_cases(draw: st.DrawFn, dtype: type = np.float64) -> Case:
     ]
     batched = draw(st.booleans())
     input_shape = ((draw(st.integers(1, 2)),) if batched else ()) + (in_channels, *size)
-    weight = _values(draw, (out_channels, in_channels // groups, *kernel), dtype)
+    weight_shape = (out_channels, in_channels // groups, *kernel)
+    make_weight = _rank_one if rank_one else _values
+    weight = make_weight(draw, weight_shape, dtype)
     bias = _values(draw, (out_channels,), dtype) if draw(st.booleans()) else None
     kwargs = {"stride": stride, "dilation": dilation, "groups": groups, "padding_mode": mode}
     image = _values(draw, input_shape, dtype)
@@ -228,6 +237,18 @@ def test_float32_matches_torch_and_stays_float32(torch: ModuleType, case: Case) 
 @PROPERTY_SETTINGS
 @given(case=torch_cases(np.int64))
 def test_integers_match_torch_exactly_as_int64(torch: ModuleType, case: Case) -> None:
+    _matches(lambda name: _ours(case, name), _torch_reference(torch, case), np.int64)
+
+
+@PROPERTY_SETTINGS
+@given(case=torch_cases(np.float64, rank_one=True))
+def test_separable_kernels_match_torch_in_float64(torch: ModuleType, case: Case) -> None:
+    _matches(lambda name: _ours(case, name), _torch_reference(torch, case), np.float64)
+
+
+@PROPERTY_SETTINGS
+@given(case=torch_cases(np.int64, rank_one=True))
+def test_separable_kernels_match_torch_exactly_for_integers(torch: ModuleType, case: Case) -> None:
     _matches(lambda name: _ours(case, name), _torch_reference(torch, case), np.int64)
 
 
