@@ -204,3 +204,34 @@ def test_gaussian_refuses_bad_arguments(size: object, sigma: object, words: str)
 
 def test_module_docstring_example_names_are_public() -> None:
     assert set(kernels.__all__) == {"KERNELS", "Kernel", "gaussian", "get"}
+
+
+def test_sharpen_is_identity_minus_laplacian() -> None:
+    sharpen = get("identity").values - get("laplacian").values
+    np.testing.assert_array_equal(get("sharpen").values, sharpen)
+
+
+def test_emboss_is_identity_plus_a_pure_diagonal_gradient() -> None:
+    gradient = get("emboss").values - get("identity").values
+    np.testing.assert_array_equal(gradient[::-1, ::-1], -gradient)  # odd under a half turn
+    assert gradient[0, 0] < 0 < gradient[2, 2]
+
+
+@pytest.mark.parametrize("slope", [1, 7, -3])
+def test_sobel_x_reads_eight_times_the_slope_of_a_ramp(slope: int) -> None:
+    ramp = slope * np.tile(np.arange(6), (5, 1))
+    np.testing.assert_array_equal(convscope.conv2d(ramp, get("sobel_x").values), 8 * slope)
+    np.testing.assert_array_equal(convscope.conv2d(ramp.T, get("sobel_y").values), 8 * slope)
+
+
+def test_laplacian_reads_the_second_derivative_of_a_parabola() -> None:
+    columns = np.arange(-3, 4)
+    parabola = np.tile(columns**2, (5, 1))  # d²/dx² of x² is 2 everywhere
+    np.testing.assert_array_equal(convscope.conv2d(parabola, get("laplacian").values), 2)
+
+
+def test_laplacian_of_gaussian_is_the_positive_centre_mexican_hat() -> None:
+    values = get("laplacian_of_gaussian").values
+    assert values[2, 2] == values.max() > 0
+    np.testing.assert_array_equal(values, values.T)
+    np.testing.assert_array_equal(values, values[::-1, ::-1])

@@ -198,9 +198,11 @@ _CATALOG: tuple[Kernel, ...] = (
         "emboss",
         "Emboss",
         [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]],
-        detects="Diagonal change from top-left to bottom-right, leaving the centre in: the "
-        "image looks raised, as if lit from one side.",
-        formula=r"y_{i,j} = x_{i,j} + \sum_{m,n} k_{m,n}\, x_{i+m,\,j+n}",
+        detects="Diagonal change from top-left to bottom-right, added to the image itself "
+        "(the identity plus a diagonal gradient): the picture looks raised, as if lit from "
+        "one side.",
+        formula=r"\begin{bmatrix}0&0&0\\0&1&0\\0&0&0\end{bmatrix} + "
+        r"\begin{bmatrix}-2&-1&0\\-1&0&1\\0&1&2\end{bmatrix}",
         deep_learning="A directional filter at 45°: learned layers cover such diagonal "
         "orientations as well as the horizontal and vertical ones.",
     ),
