@@ -214,3 +214,45 @@ def test_every_cell_has_an_accessible_name(page: Any) -> None:
         "cells => cells.map(c => c.getAttribute('aria-label'))"
     )
     assert all(name and re.search(r"row \d+, column \d+: ", name) for name in names)
+
+
+def test_hovering_previews_and_leaving_returns_to_the_pinned_cell(page: Any) -> None:
+    output_cell(page, 1, 1).click()
+    output_cell(page, 3, 2).hover()
+    result = page.locator(f"{CALC} .cs-explain .cs-result")
+    assert result.inner_text() == "320"
+    page.mouse.move(0, 0)
+    assert result.inner_text() == "160"
+
+
+def test_dark_theme_screenshot(browser: Any, server_url: str, screenshots: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(server_url + "/")
+    page.wait_for_selector(f"{CALC} .cs-grid")
+    page.locator(f"{CALC} select[data-key='padding']").select_option("1")
+    page.wait_for_selector(f"{CALC} .cs-pad")
+    output_cell(page, 1, 1).click()
+    page.mouse.move(0, 0)
+    page.locator(CALC).screenshot(path=screenshots / "widget-5-calculator-dark-padding.png")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    context.close()
+    assert background == "rgb(21, 24, 28)"
+
+
+def test_large_numbers_and_a_12x12_grid_stay_readable(page: Any, screenshots: Path) -> None:
+    page.locator(f"{CALC} select[data-key='input_rows']").select_option("12")
+    page.wait_for_selector(f"{CALC} [aria-label^='input row 12, column 1:']")
+    page.locator(f"{CALC} select[data-key='input_cols']").select_option("12")
+    page.wait_for_selector(f"{CALC} [aria-label^='input row 12, column 12:']")
+    cell = input_cell(page, 1, 3)
+    cell.fill("-123456789")
+    cell.press("Enter")
+    # 160 − 30 + (−123456789): the weight +1 at the window's top-right now meets −123456789
+    page.wait_for_selector(f"{CALC} [aria-label='output row 1, column 1: −123,456,659']")
+    clipped = page.locator(f"{CALC} .cs-cell").evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).length"
+    )
+    widget = page.locator(CALC)
+    widget.screenshot(path=screenshots / "widget-5-calculator-12x12.png")
+    assert clipped == 0

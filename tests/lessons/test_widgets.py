@@ -23,6 +23,7 @@ def test_flip_turns_the_kernel_and_true_convolution_commutes() -> None:
     with_flip, without_flip = state["commutativity"]
     assert with_flip["equal"] is True
     assert without_flip["equal"] is False
+    assert without_flip["turned_copy"] is True
 
 
 def test_step_explains_output_0_0_as_in_the_chapter() -> None:

@@ -41,6 +41,7 @@ def _commutes(a: np.ndarray, b: np.ndarray, *, flip: bool) -> dict[str, Any]:
         "a_with_b": text_grid(forward.tolist()),
         "b_with_a": text_grid(backward.tolist()),
         "equal": bool(forward.shape == backward.shape and np.array_equal(forward, backward)),
+        "turned_copy": bool(np.array_equal(backward, forward[::-1, ::-1])),
     }
 
 

@@ -28,6 +28,7 @@ function makeCell(kind, text) {
   if (kind === "input") {
     const cell = h("input", "cs-cell");
     cell.value = text;
+    cell.size = Math.max(2, text.length);  // sizes the column to its longest number
     cell.inputMode = "decimal";
     cell.autocomplete = "off";
     cell.spellcheck = false;

@@ -61,6 +61,8 @@ function example(model) {
 function commutativity(model) {
   const box = h("section", "cs-explain");
   box.append(h("h3", "", "Does swapping a and b matter? (padding 'full')"));
+  const checks = h("div", "cs-row");
+  box.append(checks);
   for (const check of model.get("commutativity")) {
     const symbol = check.flip ? "*" : "⋆";
     const row = h("div", "cs-row");
@@ -73,7 +75,12 @@ function commutativity(model) {
       ? h("p", "cs-verdict cs-yes", `${words}: equal — it commutes.`)
       : h("p", "cs-verdict cs-no", `${words}: different — swapping the arrays changes the result.`);
     row.append(forward.box, backward.box);
-    box.append(verdict, row);
+    const column = h("div", "cs-panel");
+    column.append(verdict, row);
+    if (!check.equal && check.turned_copy) {
+      column.append(h("p", "cs-caption", `b ${symbol} a is a ${symbol} b turned 180°.`));
+    }
+    checks.append(column);
   }
   return box;
 }
