@@ -1,0 +1,208 @@
+"""Frozen copies of the values a traced line produced, and their JSON form.
+
+The code tracer sees a value at one moment (an array is then mutated in place, a list grows),
+so it keeps a *snapshot*: immutable scalars as they are, small arrays as a copy, large arrays as
+a copy of their leading corner, everything else as its (cut) ``repr``. Turning a snapshot into
+JSON is deferred to :func:`encode`, so tracing stays cheap and only what is shown is converted.
+
+The JSON of one value (``VALUE`` in ``docs/code-trace-json.md``) is one of::
+
+    {"kind": "ndarray", "shape": [3, 3], "dtype": "float64", "data": [[...]],
+     "truncated": false, "text": "array([[...]])"}
+    {"kind": "scalar", "type": "int", "value": 5, "text": "5"}
+    {"kind": "other", "type": "list", "text": "[1, 2, 3]"}
+"""
+
+from __future__ import annotations
+
+import math
+import reprlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+MAX_ARRAY_CELLS = 1024
+"""Arrays with more elements are recorded as their leading corner (``truncated: true``)."""
+
+MAX_REPR_CELLS = 100
+"""Arrays up to this size get NumPy's ``repr`` as their ``text``; larger ones a summary."""
+
+MAX_TEXT_CHARS = 300
+"""A ``repr`` longer than this is cut and ends in ``…``."""
+
+Encoder = Callable[[object], dict[str, Any]]
+"""A function turning a snapshot into its JSON ``VALUE`` (:func:`encode` or a memo of it)."""
+
+_SCALAR_TYPES = (bool, int, float, complex, type(None))
+_EXACT_INT_LIMIT = 2**53  # beyond this, JavaScript's numbers would round the integer
+
+
+class _ShortRepr(reprlib.Repr):
+    """``reprlib`` that also cuts bytes before building their repr (a 1 GB buffer's full repr
+    would take seconds)."""
+
+    def repr_bytes(self, value: bytes, level: int) -> str:
+        return self._cut_bytes(value)
+
+    def repr_bytearray(self, value: bytearray, level: int) -> str:
+        return f"bytearray({self._cut_bytes(bytes(value[: self.maxstring]))}{self._more(value)})"
+
+    def _cut_bytes(self, value: bytes) -> str:
+        return repr(value[: self.maxstring]) + self._more(value)
+
+    def _more(self, value: bytes | bytearray) -> str:
+        return f"… ({len(value)} bytes)" if len(value) > self.maxstring else ""
+
+
+_short_repr = _ShortRepr()
+_short_repr.maxlist = _short_repr.maxtuple = _short_repr.maxset = _short_repr.maxdict = 12
+_short_repr.maxstring = _short_repr.maxother = MAX_TEXT_CHARS
+
+
+class ArraySnapshot:
+    """A copy of (the leading corner of) an ndarray, with the shape it really had."""
+
+    __slots__ = ("data", "dtype", "shape", "truncated")
+
+    def __init__(self, array: np.ndarray[Any, Any]) -> None:
+        self.shape = array.shape
+        self.dtype = str(array.dtype)
+        self.truncated = array.size > MAX_ARRAY_CELLS
+        self.data = _leading_corner(array).copy() if self.truncated else array.copy()
+
+    def same_as(self, other: object) -> bool:
+        """Return whether ``other`` is a snapshot of an equal array (shape, dtype, values)."""
+        return (
+            isinstance(other, ArraySnapshot)
+            and other.shape == self.shape
+            and other.dtype == self.dtype
+            and bool(np.array_equal(other.data, self.data, equal_nan=self.data.dtype.kind in "fc"))
+        )
+
+
+class TextSnapshot:
+    """The cut ``repr`` of a value that is neither a scalar nor an array."""
+
+    __slots__ = ("text", "type_name")
+
+    def __init__(self, value: object) -> None:
+        self.type_name = type(value).__name__
+        self.text = safe_repr(value)
+
+    def same_as(self, other: object) -> bool:
+        """Return whether ``other`` has the same type name and text."""
+        return (
+            isinstance(other, TextSnapshot)
+            and other.text == self.text
+            and other.type_name == self.type_name
+        )
+
+
+def snapshot(value: object) -> object:
+    """Return a frozen stand-in for ``value``: the value itself when it cannot change."""
+    if isinstance(value, _SCALAR_TYPES):
+        return value
+    if isinstance(value, str) and len(value) <= MAX_TEXT_CHARS:
+        return value
+    if isinstance(value, np.ndarray):
+        return ArraySnapshot(value)
+    if isinstance(value, np.generic):
+        return value  # NumPy scalars are immutable
+    return TextSnapshot(value)
+
+
+def snapshot_size(snap: object) -> int:
+    """Return roughly how many bytes ``snap`` holds, for the recorded-bytes cap."""
+    if isinstance(snap, ArraySnapshot):
+        return 64 + int(snap.data.nbytes)
+    if isinstance(snap, TextSnapshot):
+        return 64 + len(snap.text)
+    if isinstance(snap, str):
+        return 64 + len(snap)
+    return 32
+
+
+def same_snapshot(old: object, new: object) -> bool:
+    """Return whether two snapshots show the same value (used to spot in-place changes)."""
+    if isinstance(new, ArraySnapshot | TextSnapshot):
+        return new.same_as(old)
+    return type(old) is type(new) and bool(old == new)
+
+
+def encode(snap: object) -> dict[str, Any]:
+    """Return the JSON ``VALUE`` of a snapshot made by :func:`snapshot`."""
+    kind = type(snap)
+    if kind is int and -_EXACT_INT_LIMIT < snap < _EXACT_INT_LIMIT:  # type: ignore[operator]
+        return {"kind": "scalar", "type": "int", "value": snap, "text": repr(snap)}
+    if kind is float and math.isfinite(snap):  # type: ignore[arg-type]
+        return {"kind": "scalar", "type": "float", "value": snap, "text": repr(snap)}
+    if isinstance(snap, ArraySnapshot):
+        return _encode_array(snap)
+    if isinstance(snap, TextSnapshot):
+        return {"kind": "other", "type": snap.type_name, "text": snap.text}
+    if isinstance(snap, np.generic):
+        return _encode_scalar(snap.item(), type(snap).__name__, repr(snap.item()))
+    return _encode_scalar(snap, type(snap).__name__, safe_repr(snap))
+
+
+def safe_repr(value: object) -> str:
+    """Return a ``repr`` of at most :data:`MAX_TEXT_CHARS` characters that never raises."""
+    try:
+        text = _short_repr.repr(value)
+    except Exception as error:  # a user's __repr__ may fail; say so instead of crashing
+        text = f"<{type(value).__name__} whose repr failed: {type(error).__name__}>"
+    return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"
+
+
+def _encode_scalar(value: object, type_name: str, text: str) -> dict[str, Any]:
+    if isinstance(value, float) and not math.isfinite(value):
+        value = None  # JSON has no NaN or infinity; the text still says which it was
+    elif isinstance(value, complex):
+        value = [value.real, value.imag]
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _EXACT_INT_LIMIT:
+        return {"kind": "other", "type": type_name, "text": text}
+    return {"kind": "scalar", "type": type_name, "value": value, "text": text}
+
+
+def _encode_array(snap: ArraySnapshot) -> dict[str, Any]:
+    data = snap.data
+    if data.dtype.kind in "fc":
+        listed: Any = _finite_list(data)
+    elif data.dtype.kind in "biu":
+        listed = data.tolist()
+    else:
+        listed = np.vectorize(safe_repr, otypes=[object])(data).tolist()
+    if data.size <= MAX_REPR_CELLS:
+        with np.printoptions(threshold=MAX_REPR_CELLS, edgeitems=3):
+            text = repr(data)
+    else:  # NumPy's repr costs ~0.1 ms per array; the grid in "data" shows the values anyway
+        text = f"array of shape {snap.shape}, dtype {snap.dtype}"
+    return {
+        "kind": "ndarray",
+        "shape": list(snap.shape),
+        "dtype": snap.dtype,
+        "data": listed,
+        "truncated": snap.truncated,
+        "text": text,
+    }
+
+
+def _finite_list(data: np.ndarray[Any, Any]) -> Any:
+    if data.dtype.kind == "c":
+        data = np.stack([data.real, data.imag], axis=-1)
+    if bool(np.isfinite(data).all()):
+        return data.tolist()
+    return _none_for_nan(data.tolist())
+
+
+def _none_for_nan(item: Any) -> Any:
+    if isinstance(item, list):
+        return [_none_for_nan(inner) for inner in item]
+    return item if math.isfinite(item) else None
+
+
+def _leading_corner(array: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Return the first entries along every axis, at most MAX_ARRAY_CELLS in all."""
+    per_axis = max(1, int(MAX_ARRAY_CELLS ** (1 / max(array.ndim, 1))))
+    return array[tuple(slice(0, per_axis) for _ in range(array.ndim))]
