@@ -27,6 +27,7 @@ def _register() -> None:
     # Imported for their side effect of adding a command to ``app``.
     from . import animate, explain  # noqa: F401
     from . import serve  # noqa: F401
+    from . import trace  # noqa: F401
 
 
 def main() -> None:
