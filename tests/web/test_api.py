@@ -168,3 +168,30 @@ async def test_page_makes_no_reference_outside_the_server(client: httpx.AsyncCli
     page = (await client.get("/")).text
     assert "http://" not in page.replace('xmlns="http://www.w3.org/1998/Math/MathML"', "")
     assert "https://" not in page
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"input": [[NaN, 1], [1, 1]], "kernel": [[1]]}',
+        b'{"input": [[Infinity, 1], [1, 1]], "kernel": [[1]]}',
+        b'{"input": [[1000000000000000000000000000000, 1]], "kernel": [[1]]}',
+        b'{"input": [[[1]]], "kernel": [[1]]}',
+        b'{"input": 5, "kernel": [[1]]}',
+        b"[]",
+    ],
+)
+async def test_numbers_json_cannot_carry_safely_are_refused(
+    client: httpx.AsyncClient, raw: bytes
+) -> None:
+    headers = {"content-type": "application/json"}
+    response = await client.post("/api/widgets/calculator", content=raw, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"]
+
+
+async def test_trace_route_refuses_integers_beyond_int64_by_name(client: httpx.AsyncClient) -> None:
+    body = {"input": [[10**30, 1], [1, 1]], "weight": [[1]]}
+    response = await client.post("/api/trace", json=body)
+    assert response.status_code in {400, 422}
+    assert response.json()["field"] == "input"

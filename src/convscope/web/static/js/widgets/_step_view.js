@@ -6,14 +6,15 @@ import { h, numberGrid, panel } from "./_grid.js";
 const SIGN_CLASS = { pos: "cs-pos", neg: "cs-neg", zero: "cs-zero" };
 
 function where(step) {
-  return `output row ${step.i + 1}, column ${step.j + 1}`;
+  return `output[${step.i}, ${step.j}]`;
 }
 
 /** Return an element explaining `step`; `title` heads it. */
 export function stepView(step, title = null) {
   const box = h("section", "cs-explain");
   box.setAttribute("aria-live", "polite");
-  box.append(h("h3", "", title ?? `How ${where(step)} is computed: position (${step.i}, ${step.j})`));
+  const place = `row ${step.i + 1}, column ${step.j + 1}, indices counted from 0`;
+  box.append(h("h3", "", title ?? `How ${where(step)} is computed (${place})`));
   const row = h("div", "cs-row");
   const window = panel("Window on the input", step.is_padding.flat().some(Boolean) ? "hatched: padding" : null);
   window.slot.append(numberGrid(step.window, {

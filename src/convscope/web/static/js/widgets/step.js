@@ -1,6 +1,6 @@
 // The `step` widget: one output position of a convolution, worked out by hand.
 
-import { h, numberGrid, panel, placeGrid } from "./_grid.js";
+import { h, keepFocus, numberGrid, panel, placeGrid } from "./_grid.js";
 import { legend, stepView } from "./_step_view.js";
 
 function inputGrid(state) {
@@ -13,11 +13,12 @@ function inputGrid(state) {
 }
 
 function positionPicker(model) {
-  const label = h("label", "", "Position (row, column)");
+  const label = h("label", "", "Output position [i, j]");
   const select = h("select");
+  select.dataset.key = "position";
   const [rows, cols] = model.get("output_shape");
   for (let i = 0; i < rows; i += 1) {
-    for (let j = 0; j < cols; j += 1) select.append(new Option(`(${i}, ${j})`, `${i},${j}`));
+    for (let j = 0; j < cols; j += 1) select.append(new Option(`[${i}, ${j}]`, `${i},${j}`));
   }
   select.value = model.get("inputs").position.join(",");
   select.addEventListener("change", () => {
@@ -35,11 +36,11 @@ function render({ model, el }) {
   const error = h("output", "cs-field-error");
   error.dataset.errorFor = "*";
   el.append(controls, input.box, explanation, legend(), error);
-  const draw = () => {
+  const draw = () => keepFocus(el, () => {
     controls.replaceChildren(positionPicker(model));
     placeGrid(input.slot, inputGrid({ input: model.get("input"), step: model.get("step") }));
     explanation.replaceChildren(stepView(model.get("step")));
-  };
+  });
   draw();
   model.on("change", draw);
   return () => model.off("change", draw);
