@@ -15,12 +15,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._cost import estimate_costs
+from ._depthwise import depthwise
+from ._fft import fft_correlate
+from ._gemm import im2col_gemm, tap_gemm
+from ._separable import separable
 from .spec import ConvSpec
 
 Algorithm = Callable[[NDArray[Any], NDArray[Any], ConvSpec], NDArray[Any]]
 
 
-def output_cells(padded_size: tuple[int, int], kernel_size: tuple[int, int], spec: ConvSpec) -> tuple[int, int]:
+def output_cells(
+    padded_size: tuple[int, int], kernel_size: tuple[int, int], spec: ConvSpec
+) -> tuple[int, int]:
     """Return the output rows and columns of a valid correlation over an already padded input."""
     span_rows = spec.dilation[0] * (kernel_size[0] - 1) + 1
     span_cols = spec.dilation[1] * (kernel_size[1] - 1) + 1
@@ -37,7 +44,7 @@ def shifted_gemm(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> 
     weights of that tap, ``(C_out, C_in/groups)``, multiply that view's channels. No im2col
     matrix of ``kH × kW`` copies is ever built.
     """
-    batch, channels, rows, cols = padded.shape
+    batch, _channels, rows, cols = padded.shape
     out_channels, group_channels, k_rows, k_cols = weight.shape
     groups = spec.groups
     out_rows, out_cols = output_cells((rows, cols), (k_rows, k_cols), spec)
@@ -49,7 +56,9 @@ def shifted_gemm(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> 
         for b in range(k_cols):
             top, left = a * d_rows, b * d_cols
             view = grouped_input[
-                :, :, :,
+                :,
+                :,
+                :,
                 top : top + s_rows * (out_rows - 1) + 1 : s_rows,
                 left : left + s_cols * (out_cols - 1) + 1 : s_cols,
             ]
@@ -60,16 +69,26 @@ def shifted_gemm(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> 
 
 ALGORITHMS: dict[str, Algorithm] = {
     "shifted_gemm": shifted_gemm,
+    "tap_gemm": tap_gemm,
+    "im2col_gemm": im2col_gemm,
+    "depthwise": depthwise,
+    "separable": separable,
+    "fft": fft_correlate,
 }
+"""Every algorithm by name. Each accepts every canonical problem; one that suits only some
+problems (``depthwise``, ``separable``, ``fft`` for integers) hands the others on internally."""
 
 
 def choose(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> str:
-    """Return the name of the algorithm ``"auto"`` uses for this problem."""
-    return "shifted_gemm"
+    """Return the name of the algorithm ``"auto"`` uses: the cheapest by :mod:`._cost`."""
+    estimates = estimate_costs(padded.shape, weight, spec, padded.dtype)
+    return min(estimates, key=estimates.__getitem__)
 
 
-def run(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec, algorithm: str = "auto") -> NDArray[Any]:
-    """Compute the canonical correlation with the named algorithm, or the chosen one for ``"auto"``."""
+def run(
+    padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec, algorithm: str = "auto"
+) -> NDArray[Any]:
+    """Return the canonical correlation by the named algorithm, or by the chosen one for "auto"."""
     name = choose(padded, weight, spec) if algorithm == "auto" else algorithm
     try:
         implementation = ALGORITHMS[name]
