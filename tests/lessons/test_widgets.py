@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import convscope.web
 from convscope.lessons.widgets import WIDGETS, torch_check
 
 GRADIENT = [[10 * (r + 1) * (c + 1) for c in range(5)] for r in range(5)]
 SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
 
 
-def test_every_widget_names_its_own_module() -> None:
-    for name, widget in WIDGETS.items():
-        assert widget.module == f"widgets/{name}.js"
+def test_every_widget_names_a_module_that_ships() -> None:
+    static = Path(convscope.web.__file__).parent / "static" / "js"
+    for widget in WIDGETS.values():
+        assert (static / widget.module).is_file(), widget.module
 
 
 def test_flip_turns_the_kernel_and_true_convolution_commutes() -> None:
