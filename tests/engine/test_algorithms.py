@@ -1,0 +1,187 @@
+"""Every algorithm behind the dispatch point against torch, integer exactness on each fast path,
+and the choices the cost model makes for ``auto``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from numpy.lib.stride_tricks import sliding_window_view
+
+from convscope.engine import ALGORITHMS, conv2d, prepare
+from convscope.engine import algorithms as dispatch
+from convscope.engine._separable import kernel_factors
+
+SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+NAMES = sorted(ALGORITHMS)
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> dict[str, Any]:
+    """Draw a small conv2d problem: any groups, stride, dilation, padding, rank-1 or not."""
+    groups = draw(st.integers(1, 3))
+    per_group_in, per_group_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    rows = draw(st.integers(max(1, dilation[0] * (kernel[0] - 1) + 1 - 2 * padding[0]), 12))
+    cols = draw(st.integers(max(1, dilation[1] * (kernel[1] - 1) + 1 - 2 * padding[1]), 12))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    image = rng.standard_normal((draw(st.integers(1, 2)), groups * per_group_in, rows, cols))
+    shape = (groups * per_group_out, per_group_in, *kernel)
+    weight = rng.standard_normal(shape)
+    if draw(st.booleans()):  # rank-1 kernels, so the separable path is taken too
+        weight = rng.standard_normal((*shape[:3], 1)) * rng.standard_normal(
+            (*shape[:2], 1, *shape[3:])
+        )
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    return dict(
+        input=image, weight=weight, stride=stride, padding=padding, dilation=dilation, groups=groups
+    )
+
+
+def _torch_conv2d(torch: ModuleType, case: dict[str, Any]) -> np.ndarray:
+    arguments = {k: v for k, v in case.items() if k not in ("input", "weight")}
+    return torch.nn.functional.conv2d(
+        torch.from_numpy(np.asarray(case["input"], np.float64)),
+        torch.from_numpy(np.asarray(case["weight"], np.float64)),
+        **arguments,
+    ).numpy()
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=problems())
+def test_every_algorithm_matches_torch_on_random_problems(
+    torch: ModuleType, name: str, case: dict[str, Any]
+) -> None:
+    expected = _torch_conv2d(torch, case)
+    result = conv2d(**case, algorithm=name)
+    assert result.shape == expected.shape
+    np.testing.assert_allclose(result, expected, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(
+    ("channels", "groups", "kernel"),
+    [(1, 1, "random"), (1, 1, "sobel"), (3, 3, "random"), (3, 3, "sobel"), (4, 2, "random")],
+)
+def test_large_planes_match_torch_in_float32(
+    torch: ModuleType, name: str, channels: int, groups: int, kernel: str
+) -> None:
+    # Planes of 4,000+ cells take the BLAS axpy path of shift-and-add and the fused passes.
+    rng = np.random.default_rng(channels + groups)
+    image = rng.standard_normal((1, channels, 70, 66)).astype(np.float32)
+    if kernel == "sobel":
+        weight = np.tile(np.array(SOBEL_X, np.float32), (channels, channels // groups, 1, 1))
+    else:
+        weight = rng.standard_normal((channels, channels // groups, 3, 5)).astype(np.float32)
+    case = dict(input=image, weight=weight, padding=(1, 2), groups=groups)
+    result = conv2d(**case, algorithm=name)
+    assert result.dtype == np.float32
+    np.testing.assert_allclose(result, _torch_conv2d(torch, case), rtol=1e-4, atol=1e-4)
+
+
+def _exact_correlation(image: np.ndarray, weight: np.ndarray, groups: int) -> np.ndarray:
+    """Direct int64 sum over every window (values keep every product below 2**63)."""
+    out_channels, per_group = weight.shape[0], weight.shape[1]
+    windows = sliding_window_view(image, weight.shape[2:], axis=(2, 3))  # (N, C, H', W', kH, kW)
+    maps = []
+    for o in range(out_channels):
+        first = (o // (out_channels // groups)) * per_group
+        block = windows[:, first : first + per_group]
+        maps.append(np.einsum("ncijab,cab->nij", block, weight[o]))
+    return np.stack(maps, axis=1)
+
+
+@pytest.mark.parametrize("name", [*NAMES, "auto"])
+@pytest.mark.parametrize(
+    ("channels", "groups", "kernel"),
+    [(2, 1, "random"), (3, 3, "random"), (1, 1, "sobel"), (2, 2, "rank1"), (6, 2, "random")],
+)
+def test_integers_stay_exact_on_every_path(
+    name: str, channels: int, groups: int, kernel: str
+) -> None:
+    # Products near 2**55 would lose their last bits in float64: exact only if no path rounds.
+    rng = np.random.default_rng(7)
+    image = rng.integers(-(2**30), 2**30, (1, channels, 60, 70), dtype=np.int64)
+    shape = (channels, channels // groups, 3, 3)
+    if kernel == "sobel":
+        weight = np.tile(np.array(SOBEL_X, np.int64), (channels, channels // groups, 1, 1))
+    elif kernel == "rank1":
+        weight = rng.integers(-9, 9, (*shape[:3], 1)) * rng.integers(
+            -(2**12), 2**12, (*shape[:2], 1, 3)
+        )
+    else:
+        weight = rng.integers(-(2**24), 2**24, shape, dtype=np.int64)
+    result = conv2d(image, weight, groups=groups, algorithm=name)
+    assert result.dtype == np.int64
+    np.testing.assert_array_equal(result, _exact_correlation(image, weight, groups))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_float32_is_computed_in_float32(name: str) -> None:
+    problem = prepare(
+        np.ones((1, 2, 40, 40), np.float32), np.ones((2, 1, 9, 9), np.float32), groups=2
+    )
+    result = dispatch.run(problem.padded_input(), problem.oriented_weight(), problem.spec, name)
+    assert result.dtype == np.float32
+
+
+def _chosen(image: np.ndarray, weight: np.ndarray, **arguments: Any) -> str:
+    problem = prepare(image, weight, **arguments)
+    return dispatch.choose(problem.padded_input(), problem.oriented_weight(), problem.spec)
+
+
+def test_auto_picks_fft_for_a_large_float_kernel() -> None:
+    rng = np.random.default_rng(0)
+    image = rng.random((512, 512), dtype=np.float32)
+    weight = rng.standard_normal((31, 31)).astype(np.float32)
+    assert _chosen(image, weight, padding="same") == "fft"
+
+
+def test_auto_picks_separable_for_sobel_on_a_large_float_image() -> None:
+    image = np.random.default_rng(1).random((2048, 2048), dtype=np.float32)
+    assert _chosen(image, np.array(SOBEL_X, np.float32), padding=1) == "separable"
+
+
+@pytest.mark.parametrize("size", [64, 512])
+def test_auto_never_picks_fft_for_integers(size: int) -> None:
+    rng = np.random.default_rng(2)
+    image = rng.integers(0, 256, (size, size))
+    weight = rng.integers(-5, 5, (31, 31))
+    assert _chosen(image, weight, padding="same") != "fft"
+
+
+def test_auto_picks_matrix_products_for_a_many_channel_layer() -> None:
+    rng = np.random.default_rng(3)
+    image = rng.random((2, 64, 28, 28), dtype=np.float32)
+    weight = rng.standard_normal((64, 64, 3, 3)).astype(np.float32)
+    assert _chosen(image, weight, padding=1) in ("tap_gemm", "im2col_gemm")
+
+
+def test_integer_rank_one_kernels_factor_exactly_into_integers() -> None:
+    weight = np.array([[[[2, 4, -6], [3, 6, -9]]], [[[-1, 0, 1], [-2, 0, 2]]]], np.int64)
+    factors = kernel_factors(weight)
+    assert factors is not None
+    columns, rows = factors
+    assert columns.dtype == np.int64 and rows.dtype == np.int64
+    np.testing.assert_array_equal(np.einsum("oa,ob->oab", columns, rows), weight[:, 0])
+
+
+def test_kernels_of_rank_two_are_not_split() -> None:
+    assert kernel_factors(np.array([[[[1, 0], [0, 1]]]], np.int64)) is None
+    assert kernel_factors(np.array([[[[1.0, 0.0], [0.0, 1.0]]]])) is None
+
+
+def test_a_gaussian_kernel_is_found_separable() -> None:
+    taps = np.exp(-0.5 * (np.arange(7) - 3.0) ** 2)
+    factors = kernel_factors(np.outer(taps, taps).reshape(1, 1, 7, 7))
+    assert factors is not None
+    np.testing.assert_allclose(np.outer(factors[0][0], factors[1][0]), np.outer(taps, taps))
