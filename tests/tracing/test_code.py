@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import linecache
 from importlib import resources
 from typing import Any
 
@@ -146,6 +147,23 @@ def test_while_loop_cards_show_the_condition_variables() -> None:
     cards = trace_source(source).to_json()["loops"][0]["iterations"]
     assert [value_of(card["vars"]["n"]) for card in cards] == [10, 5, 2]
     assert [value_of(card["values"]["steps"]) for card in cards] == [1, 2, 3]
+
+
+def test_break_continue_and_a_header_over_several_lines_keep_the_cards_right() -> None:
+    source = (
+        "kept = []\nfor value in [\n    1,\n    2,\n    3,\n]:\n    if value == 2:\n"
+        "        continue\n    kept = kept + [value]\nfor k in range(9):\n    if k == 2:\n"
+        "        break\n"
+    )
+    trace = trace_source(source).to_json()
+    listed, stopped_early = trace["loops"]
+    assert [value_of(card["vars"]["value"]) for card in listed["iterations"]] == [1, 2, 3]
+    assert [card["values"]["kept"]["text"] for card in listed["iterations"] if card["values"]] == [
+        "[1]",
+        "[1, 3]",
+    ]
+    assert [value_of(card["vars"]["k"]) for card in stopped_early["iterations"]] == [0, 1, 2]
+    assert {step["line"] for step in trace["steps"]} == {1, 2, 7, 8, 9, 10, 11, 12}
 
 
 def test_a_function_called_inside_a_loop_is_traced_one_level_deeper() -> None:
@@ -286,6 +304,39 @@ def test_trace_code_follows_an_existing_function() -> None:
     assert value_of(trace.to_json()["result"]) == 0
 
 
+def test_trace_code_records_the_lesson_loop_sums_through_a_recompiled_copy() -> None:
+    filename = "conv2d_loop_for_test_trace_code.py"
+    linecache.cache[filename] = (len(LESSON), None, LESSON.splitlines(True), filename)
+    namespace: dict[str, Any] = {}
+    exec(compile(LESSON, filename, "exec"), namespace)
+    trace = trace_code(namespace["cross_correlate"], np.array(GRADIENT, float), np.array(SOBEL_X))
+    inner = loop_at(trace.to_json(), "for c in")
+    sums = [value_of(card["values"]["np.sum(window * kernel)"]) for card in inner["iterations"]]
+    assert sums == [160.0] * 3 + [240.0] * 3 + [320.0] * 3
+    assert value_of(trace.to_json()["result"]) == [[160.0] * 3, [240.0] * 3, [320.0] * 3]
+
+
+def test_trace_code_of_a_closure_still_traces_lines_without_expressions() -> None:
+    step = 2
+
+    def stride_sum(n: int) -> int:
+        total = 0
+        for k in range(0, n, step):
+            total = total + k * k
+        return total
+
+    trace = trace_code(stride_sum, 6)
+    assert trace.expressions == {}
+    assert value_of(trace.to_json()["result"]) == 0 + 4 + 16
+    assert len(trace.loop(stride_sum.__code__.co_firstlineno + 2)) == 3
+
+
+def test_trace_code_keeps_default_arguments_without_evaluating_them_again() -> None:
+    trace = trace_code(_scaled_squares, 3)
+    assert value_of(trace.to_json()["result"]) == 0 + 10 + 40
+    assert trace.expressions  # the copy was used: the loop's arithmetic was recorded
+
+
 def test_trace_code_refuses_a_builtin_by_name() -> None:
     with pytest.raises(TypeError, match="func must be a Python function"):
         trace_code(len, [1, 2])
@@ -319,3 +370,10 @@ def test_the_package_exports_the_code_tracer() -> None:
 
 def test_the_docstring_examples_run() -> None:
     assert doctest.testmod(code_module).failed == 0
+
+
+def _scaled_squares(n: int, scale: int = 10) -> int:
+    total = 0
+    for k in range(n):
+        total = total + scale * k * k
+    return total

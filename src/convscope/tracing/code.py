@@ -32,9 +32,10 @@ import linecache
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, redirect_stdout
-from types import TracebackType
+from types import MethodType, TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .function_copy import recorded_copy
 from .recorder import Recorder, Step, Stopped
 from .source_map import RECORDER_NAME, SourceMap, analyse, instrument
 from .values import ArraySnapshot, Encoder, TextSnapshot, snapshot
@@ -212,8 +213,9 @@ def trace_code(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> CodeTr
     """Return the trace of calling ``func(*args, **kwargs)``, line by line.
 
     Every frame whose code comes from ``func``'s source file is recorded, with the default
-    caps of :func:`trace_source`. Sub-expressions are not recorded here (that needs the source
-    recompiled; use :func:`trace_source`).
+    caps of :func:`trace_source`. The calls and arithmetic assigned inside ``func``'s loops
+    are recorded too, by calling a recompiled copy of ``func`` (same lines, same globals,
+    same defaults); a function that closes over variables is traced without them.
 
     Examples
     --------
@@ -224,6 +226,9 @@ def trace_code(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> CodeTr
     >>> len(trace_code(count_down, 2).loop(2))
     2
     """
+    if isinstance(func, MethodType):  # trace the function, with its instance as first argument
+        args = (func.__self__, *args)
+        func = func.__func__
     code = getattr(inspect.unwrap(func), "__code__", None)
     if code is None:
         raise TypeError(
@@ -232,15 +237,34 @@ def trace_code(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> CodeTr
         )
     filename = code.co_filename
     source = "".join(linecache.getlines(filename))
-    source_map = _parse_quietly(source, filename)
-    recorder = Recorder(
+    recorder, target = _prepare_function(inspect.unwrap(func), source, filename)
+    return _run(source, filename, recorder, lambda: target(*args, **kwargs))
+
+
+def _prepare_function(
+    func: Callable[..., Any], source: str, filename: str
+) -> tuple[Recorder, Callable[..., Any]]:
+    """Return a recorder for ``func``'s file and what to call: a recorded copy, or ``func``."""
+    try:
+        tree = ast.parse(source, filename)
+    except (SyntaxError, ValueError):
+        return _default_recorder(filename, SourceMap()), func
+    recorder = _default_recorder(filename, analyse(tree, source))
+    copy = recorded_copy(func, tree, recorder.source_map, recorder.record_value)
+    if copy is None:  # nothing will be recorded, so list nothing
+        recorder.source_map.expressions = {}
+        return recorder, func
+    return recorder, copy
+
+
+def _default_recorder(filename: str, source_map: SourceMap) -> Recorder:
+    return Recorder(
         filename,
         source_map,
         max_steps=DEFAULT_MAX_STEPS,
         max_seconds=DEFAULT_MAX_SECONDS,
         max_bytes=DEFAULT_MAX_BYTES,
     )
-    return _run(source, filename, recorder, lambda: func(*args, **kwargs))
 
 
 def _run(source: str, filename: str, recorder: Recorder, action: Callable[[], object]) -> CodeTrace:
@@ -344,13 +368,6 @@ def _line_in(error: BaseException, filename: str) -> int | None:
 
 def _syntax(error: SyntaxError) -> dict[str, Any]:
     return {"type": "SyntaxError", "message": error.msg, "line": error.lineno}
-
-
-def _parse_quietly(source: str, filename: str) -> SourceMap:
-    try:
-        return analyse(ast.parse(source, filename), source, auto_expressions=False)
-    except (SyntaxError, ValueError):
-        return SourceMap()  # no loop cards, but the lines are still traced
 
 
 def _check_options(

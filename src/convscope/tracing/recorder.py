@@ -99,14 +99,15 @@ class Recorder:
         code = frame.f_code
         if code.co_filename != self.filename or code.co_name in _UNTRACED_CODE:
             return None
-        state = self.states.get(frame)
-        if state is None:
-            state = self._enter(frame, code)
+        if frame not in self.states:  # a resumed generator already has its state
+            self._enter(frame, code)
         return self.on_event
 
     def on_event(self, frame: FrameType, event: str, arg: Any) -> Any:
         """The local trace function of a followed frame."""
-        state = self.states[frame]
+        state = self.states.get(frame)
+        if state is None:
+            return None
         if event == "line":
             self._on_line(state, frame)
         elif event == "return":
@@ -128,9 +129,10 @@ class Recorder:
         return value
 
     def finish(self) -> None:
-        """Close every loop still open (the run ended or was stopped)."""
+        """Close every loop still open (the run ended or was stopped) and let go of frames."""
         for state in self.states.values():
             self.cards.close_all(state.loops, len(self.steps) - 1)
+        self.states.clear()  # frames hold the traced code's locals, which may be large
 
     # -- events ---------------------------------------------------------------------------
 

@@ -84,6 +84,8 @@ def run_traced_source(
         raise TypeError(f"source must be Python code as a str, got {type(source).__name__}")
     if call is not None and not isinstance(call, str):
         raise TypeError(f"call must be an expression as a str such as 'f(2)', got {call!r}")
+    if os.name != "posix":
+        raise RuntimeError("the sandbox needs POSIX resource limits (Linux or macOS)")
     limits = limits or SandboxLimits()
     request = json.dumps({"source": source, "call": call, "limits": asdict(limits)})
     with tempfile.TemporaryDirectory(prefix="convscope-sandbox-") as folder:

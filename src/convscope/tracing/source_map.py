@@ -85,9 +85,8 @@ def analyse(
     wanted = {
         line: {_squash(text) for text in texts} for line, texts in (expressions or {}).items()
     }
+    source_map.statement_start = _statement_starts(tree)
     for statement in _simple_statements(tree):
-        for line in range(statement.lineno + 1, (statement.end_lineno or statement.lineno) + 1):
-            source_map.statement_start[line] = statement.lineno
         picked = _pick(statement, source, wanted.get(statement.lineno, set()))
         if auto_expressions and statement.lineno in source_map.owner:
             picked += [node for node in _auto_pick(statement) if node not in picked]
@@ -188,6 +187,23 @@ def _root_name(node: ast.expr) -> Iterator[str]:
         node = node.value
     if isinstance(node, ast.Name):
         yield node.id
+
+
+def _statement_starts(tree: ast.Module) -> dict[int, int]:
+    """Map each continuation line of a statement (or of a compound statement's header, such
+    as a ``for`` over a list written on several lines) to the statement's first line."""
+    starts: dict[int, int] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt):
+            continue
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+            last = body[0].lineno - 1  # the header ends where the body begins
+        else:
+            last = node.end_lineno or node.lineno
+        for line in range(node.lineno + 1, last + 1):
+            starts.setdefault(line, node.lineno)
+    return starts
 
 
 def _simple_statements(tree: ast.Module) -> Iterator[ast.stmt]:
