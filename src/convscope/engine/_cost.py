@@ -45,10 +45,13 @@ def estimate_costs(
     costs = {"tap_gemm": shape.tap_gemm(), "im2col_gemm": shape.im2col_gemm()}
     if one_channel_per_output(weight, spec.groups):
         costs["depthwise"] = shape.depthwise()
-        if min(shape.kernel) > 1 and kernel_factors(weight) is not None:
-            costs["separable"] = shape.separable()
     if dtype.kind == "f":  # FFT rounds: integers must stay exact
         costs["fft"] = shape.fft()
+    # The rank test looks at every kernel, so it runs only when splitting would win.
+    if "depthwise" in costs and min(shape.kernel) > 1:
+        separable = shape.separable()
+        if separable < min(costs.values()) and kernel_factors(weight) is not None:
+            costs["separable"] = separable
     return costs
 
 
