@@ -65,6 +65,19 @@ def test_a_memory_bomb_is_stopped_at_the_memory_limit() -> None:
     assert answer["stopped"] == "stopped: the code used more than 256 MB of memory"
 
 
+def test_deep_recursion_comes_back_as_a_recursion_error() -> None:
+    answer = run("def down(n):\n    return down(n + 1)\n", "down(0)")
+    assert answer["error"]["type"] == "RecursionError"
+    assert len(answer["steps"]) > 100
+
+
+def test_printing_a_hundred_megabytes_keeps_only_the_start() -> None:
+    answer = run("print('x' * 100_000_000)\n")
+    assert answer["error"] is None
+    assert answer["stdout"].startswith("xxx") and "more characters not kept" in answer["stdout"]
+    assert len(answer["stdout"]) < 200_000
+
+
 def test_an_exception_comes_back_as_an_error_with_its_line() -> None:
     answer = run("def f():\n    return {}['missing']\n", "f()")
     assert answer["error"] == {"type": "KeyError", "message": "'missing'", "line": 2}
