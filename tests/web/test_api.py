@@ -59,6 +59,7 @@ BAD = [
     ("POST", "/api/trace", {"input": [[1, 2], [3]], "weight": SOBEL_X}, 422, "input"),
     ("POST", "/api/trace", {"input": [[1, 2], [3, 4]], "weight": SOBEL_X}, 422, "kernel"),
     ("POST", "/api/trace", {"input": [[0] * 100] * 100, "weight": SOBEL_X}, 422, "input"),
+    ("POST", "/api/trace", {"input": [[1] * 64] * 64, "weight": [[1]], "padding": 16}, 422, None),
     (
         "POST",
         "/api/trace",

@@ -21,6 +21,8 @@ _UNION_TAG = re.compile(
     r"^(int|float|bool|str|list\[.*\]|literal\[.*\]|constrained-\w+|function-\w+.*)$"
 )
 _FIELD_WORD = re.compile(r"^(\w+)")
+_NOT_FIELDS = {"this", "the", "a", "an", "no", "request"}  # words a message may open with
+_SOURCES = {"body", "path", "query", "header", "cookie"}  # where FastAPI read it, not a field
 
 
 def error_json(status: int, detail: str, field: str | None) -> JSONResponse:
@@ -29,7 +31,7 @@ def error_json(status: int, detail: str, field: str | None) -> JSONResponse:
 
 
 def _where(loc: Sequence[Any]) -> tuple[str | None, str]:
-    parts = [part for part in loc if part != "body" and not _UNION_TAG.match(str(part))]
+    parts = [part for part in loc if part not in _SOURCES and not _UNION_TAG.match(str(part))]
     names = [str(part) for part in parts if isinstance(part, str)]
     numbers = [part for part in parts if isinstance(part, int)]
     field = names[0] if names else None
@@ -56,8 +58,9 @@ def describe_validation(errors: Sequence[Any]) -> tuple[str | None, str]:
 
 
 def _engine_field(message: str) -> str | None:
+    # The engine's messages start with the argument they are about ("kernel 5×5 does not fit").
     match = _FIELD_WORD.match(message)
-    return match[1] if match else None
+    return match[1] if match and match[1].lower() not in _NOT_FIELDS else None
 
 
 async def _on_request_validation(request: Request, error: Exception) -> JSONResponse:
@@ -85,32 +88,36 @@ def install_error_handlers(app: FastAPI) -> None:
 class BodyLimit:
     """ASGI middleware refusing request bodies over ``limit`` bytes with a 413 JSON answer."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_BODY_BYTES, paths: dict[str, int] | None = None
+    ) -> None:
         self.app, self.limit = app, limit
+        self.paths = paths or {}  # routes that take more, e.g. an image upload
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.paths.get(scope["path"], self.limit)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
+        if declared is not None and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
-        await self.app(scope, self._counting(receive), send)
+        await self.app(scope, self._counting(receive, limit), send)
 
-    def _counting(self, receive: Receive) -> Receive:
+    def _counting(self, receive: Receive, limit: int) -> Receive:
         seen = 0
 
         async def counted() -> Message:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise ValueError(f"request body is over the limit of {self.limit:,} bytes")
+            if seen > limit:
+                raise ValueError(f"request body is over the limit of {limit:,} bytes")
             return message
 
         return counted
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        detail = f"request body is over the limit of {self.limit:,} bytes"
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        detail = f"request body is over the limit of {limit:,} bytes"
         await error_json(413, detail, None)(scope, receive, send)
