@@ -84,7 +84,7 @@ def _run(
 ) -> dict[str, Any]:
     if sandbox:
         limits = SandboxLimits(max_steps=max_steps, max_seconds=max_seconds)
-        return run_traced_source(source, call, limits)
+        return run_traced_source(source, call, limits, filename=file.name)
     traced = trace_source(
         source, call, max_steps=max_steps, max_seconds=max_seconds, filename=file.name
     )

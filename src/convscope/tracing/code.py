@@ -58,6 +58,17 @@ class CodeTrace:
     Use :meth:`to_json` for the documented JSON form (the web page renders it), :meth:`loop`
     for the iteration cards of one loop, ``len(trace)`` for the number of steps; the trace
     prints itself in a Rich console and as HTML in a notebook.
+
+    Attributes
+    ----------
+    source, filename : str
+        The traced code and the file name it ran under.
+    stdout : str
+        What the code printed (the first 100,000 characters).
+    stopped : str or None
+        Why a cap ended the run, e.g. ``"stopped after 100000 steps"``.
+    error : dict or None
+        ``{"type", "message", "line"}`` of the exception that ended the run.
     """
 
     def __init__(

@@ -25,7 +25,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .code import DEFAULT_MAX_STEPS, CodeTrace
+from . import guard
+from .code import DEFAULT_MAX_STEPS, CodeTrace, trace_source
 
 _MAX_REQUEST_BYTES = 10_000_000
 
@@ -62,13 +63,17 @@ class SandboxLimits:
 
 
 def run_traced_source(
-    source: str, call: str | None = None, limits: SandboxLimits | None = None
+    source: str,
+    call: str | None = None,
+    limits: SandboxLimits | None = None,
+    *,
+    filename: str = "<lesson>",
 ) -> dict[str, Any]:
     """Return the trace JSON of ``source`` (then ``call``) run in a limited child process.
 
     Parameters
     ----------
-    source, call : str, str or None
+    source, call, filename : str, str or None, str
         As for :func:`~convscope.tracing.code.trace_source`.
     limits : SandboxLimits, optional
         Defaults to ``SandboxLimits()``: 100,000 steps, 15 s wall clock, 10 s CPU, 1 GB more
@@ -87,12 +92,12 @@ def run_traced_source(
     if os.name != "posix":
         raise RuntimeError("the sandbox needs POSIX resource limits (Linux or macOS)")
     limits = limits or SandboxLimits()
-    request = json.dumps({"source": source, "call": call, "limits": asdict(limits)})
+    job = {"source": source, "call": call, "filename": filename, "limits": asdict(limits)}
     with tempfile.TemporaryDirectory(prefix="convscope-sandbox-") as folder:
-        return _run_child(Path(folder), request.encode(), source, limits)
+        return _run_child(Path(folder), job, limits)
 
 
-def _run_child(folder: Path, request: bytes, source: str, limits: SandboxLimits) -> dict[str, Any]:
+def _run_child(folder: Path, job: dict[str, Any], limits: SandboxLimits) -> dict[str, Any]:
     work = folder / "work"
     work.mkdir()
     with open(folder / "result.json", "w+b") as result, open(folder / "stderr.txt", "w+b") as err:
@@ -107,13 +112,13 @@ def _run_child(folder: Path, request: bytes, source: str, limits: SandboxLimits)
             close_fds=True,
         )
         try:
-            child.communicate(request, timeout=limits.wall_seconds)
+            child.communicate(json.dumps(job).encode(), timeout=limits.wall_seconds)
         except subprocess.TimeoutExpired:
             _kill_group(child)
-            return _ended(source, stopped=f"stopped after {float(limits.wall_seconds)} s")
+            return _ended(job, stopped=f"stopped after {float(limits.wall_seconds)} s")
         finally:
             _kill_group(child)  # nothing it started may outlive it
-        return _read_result(child.returncode, result, err, source, limits)
+        return _read_result(child.returncode, result, err, job, limits)
 
 
 def _kill_group(child: subprocess.Popen[bytes]) -> None:
@@ -123,7 +128,7 @@ def _kill_group(child: subprocess.Popen[bytes]) -> None:
 
 
 def _read_result(
-    code: int, result: Any, err: Any, source: str, limits: SandboxLimits
+    code: int, result: Any, err: Any, job: dict[str, Any], limits: SandboxLimits
 ) -> dict[str, Any]:
     result.seek(0)
     payload = result.read()
@@ -134,20 +139,25 @@ def _read_result(
         except ValueError:
             pass
     if code == -signal.SIGXCPU:
-        return _ended(source, stopped=f"stopped after {limits.cpu_seconds} s of CPU time")
+        return _ended(job, stopped=f"stopped after {limits.cpu_seconds} s of CPU time")
     if code == -signal.SIGKILL:
-        return _ended(source, stopped="stopped: the process was killed (out of memory?)")
+        return _ended(job, stopped="stopped: the process was killed (out of memory?)")
     err.seek(0)
     detail = err.read()[-2000:].decode("utf-8", "replace").strip().splitlines()
     message = detail[-1] if detail else f"the sandbox process ended with code {code}"
-    return _ended(source, error={"type": "SandboxError", "message": message, "line": None})
+    return _ended(job, error={"type": "SandboxError", "message": message, "line": None})
 
 
 def _ended(
-    source: str, *, stopped: str | None = None, error: dict[str, Any] | None = None
+    job: dict[str, Any], *, stopped: str | None = None, error: dict[str, Any] | None = None
 ) -> dict[str, Any]:
+    """Return the JSON of a run that left no steps, saying why it ended."""
     trace = CodeTrace(
-        source=source, filename="<lesson>", recorder=None, stopped=stopped, error=error
+        source=job["source"],
+        filename=job["filename"],
+        recorder=None,
+        stopped=stopped,
+        error=error,
     )
     return trace.to_json()
 
@@ -156,34 +166,32 @@ def _ended(
 
 
 def _child_main() -> None:
-    request = json.loads(sys.stdin.buffer.read(_MAX_REQUEST_BYTES))
+    job = json.loads(sys.stdin.buffer.read(_MAX_REQUEST_BYTES))
     answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
     _silence_standard_streams()
-    limits = SandboxLimits(**request["limits"])
-    from . import guard
-    from .code import trace_source
-
+    limits = SandboxLimits(**job["limits"])
+    # NumPy and the tracer are imported by now, before the limits and the hook go up.
     guard.limit_resources(limits.cpu_seconds, limits.memory_mb, limits.file_mb)
     guard.install_audit_hook(Path.cwd())
-    payload = _trace_in_child(trace_source, request, limits)
-    answer.write(json.dumps(payload))
+    answer.write(json.dumps(_trace_in_child(job, limits)))
     answer.close()
 
 
-def _trace_in_child(trace_source: Any, request: dict[str, Any], limits: SandboxLimits) -> Any:
+def _trace_in_child(job: dict[str, Any], limits: SandboxLimits) -> dict[str, Any]:
     memory = f"stopped: the code used more than {limits.memory_mb} MB of memory"
     try:
-        trace: CodeTrace = trace_source(
-            request["source"],
-            request["call"],
+        trace = trace_source(
+            job["source"],
+            job["call"],
             max_steps=limits.max_steps,
             max_seconds=limits.max_seconds,
+            filename=job["filename"],
         )
         if trace.error is not None and trace.error["type"] == "MemoryError":
             trace.stopped, trace.error = memory, None
         return trace.to_json()
     except MemoryError:
-        return _ended(request["source"], stopped=memory)
+        return _ended(job, stopped=memory)
 
 
 def _silence_standard_streams() -> None:
