@@ -1,0 +1,75 @@
+"""The ``quick_check`` widget: the second lesson's generated questions, in the quiz's shape.
+
+The questions come from :mod:`.variants` (output size, receptive field, transposed-convolution
+shape), answered with a whole number and marked on the server. Inputs and state follow the
+``quiz`` widget's contract for number answers (``kind``, ``variant``, ``answer``;
+``answer_kind``, ``question``, ``result``), so the quiz's browser module can draw them and the
+quiz can take these kinds over by calling :func:`variant_state`. The page draws them with the
+quiz's own module, ``widgets/quiz.js``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from ...tracing.numbers import format_number
+from .base import Widget, WidgetInputs
+from .variants import GENERATORS
+
+Kind = Literal["output_size", "receptive_field", "transposed_shape"]
+
+
+class QuickCheckInputs(WidgetInputs):
+    """Inputs of the ``quick_check`` widget.
+
+    Attributes
+    ----------
+    kind : {'output_size', 'receptive_field', 'transposed_shape'}
+    variant : int 0–1,000,000,000
+        Picks the numbers; the same variant always gives the same question.
+    answer : int or None
+        The learner's answer, once given.
+    """
+
+    kind: Kind
+    variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
+    answer: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] | None = None
+
+
+def variant_state(kind: str, variant: int, answer: int | None) -> dict[str, Any]:
+    """Return the question of ``kind``/``variant`` and, once answered, the marked result."""
+    question = GENERATORS[kind](variant)
+    state: dict[str, Any] = {
+        "answer_kind": "number",
+        "question": question.question,
+        "hint": question.hint,
+        "result": None,
+    }
+    if answer is not None:
+        state["result"] = {
+            "correct": answer == question.answer,
+            "answer": format_number(question.answer),
+            "answer_text": format_number(question.answer),
+            "explanation": question.working,
+        }
+    return state
+
+
+def build_state(inputs: QuickCheckInputs) -> dict[str, Any]:
+    """Return the question and, once answered, whether the answer is right and why.
+
+    Examples
+    --------
+    >>> state = build_state(QuickCheckInputs(kind="output_size", variant=1))
+    >>> state["result"] is None
+    True
+    """
+    body = variant_state(inputs.kind, inputs.variant, inputs.answer)
+    return {"inputs": inputs.model_dump(), "kind": inputs.kind, "variant": inputs.variant, **body}
+
+
+WIDGET = Widget(
+    name="quick_check", inputs=QuickCheckInputs, build=build_state, module="widgets/quiz.js"
+)
