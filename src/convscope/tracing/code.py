@@ -27,14 +27,14 @@ import ast
 import builtins
 import gc
 import inspect
-import io
 import linecache
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager
 from types import MethodType, TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .capture import tracing_session
 from .function_copy import recorded_copy
 from .recorder import Recorder, Step, Stopped
 from .source_map import RECORDER_NAME, SourceMap, analyse, instrument
@@ -279,11 +279,10 @@ def _default_recorder(filename: str, source_map: SourceMap) -> Recorder:
 
 
 def _run(source: str, filename: str, recorder: Recorder, action: Callable[[], object]) -> CodeTrace:
-    printed = _CappedText(MAX_STDOUT_CHARS)
     result: object = _NO_RESULT
     error = None
     previous_trace = sys.gettrace()
-    with redirect_stdout(printed), _fewer_collections():
+    with tracing_session(MAX_STDOUT_CHARS) as printed:
         sys.settrace(recorder.on_call)
         try:
             result = action()
@@ -303,21 +302,6 @@ def _run(source: str, filename: str, recorder: Recorder, action: Callable[[], ob
         stopped=recorder.stopped,
         error=error,
     )
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while a trace is recorded.
-
-    Every step allocates a few small objects; with the default threshold the collector runs
-    every 700 allocations and costs about a quarter of the tracing time.
-    """
-    saved = gc.get_threshold()
-    gc.set_threshold(max(saved[0], 10_000), *saved[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*saved)
 
 
 @contextmanager
@@ -397,23 +381,3 @@ def _check_options(
         or max_seconds <= 0
     ):
         raise ValueError(f"max_seconds must be a positive number of seconds, got {max_seconds!r}")
-
-
-class _CappedText(io.StringIO):
-    """Captured ``print`` output that keeps its first ``limit`` characters and counts the rest."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-        self.dropped = 0
-
-    def write(self, text: str) -> int:
-        room = self.limit - self.tell()
-        if room > 0:
-            super().write(text[:room])
-        self.dropped += max(0, len(text) - max(room, 0))
-        return len(text)
-
-    def text(self) -> str:
-        kept = self.getvalue()
-        return kept + (f"\n… ({self.dropped} more characters not kept)" if self.dropped else "")

@@ -235,6 +235,10 @@ class Recorder:
             if previous.get(name, _MISSING) is not value and not name.startswith("__"):
                 snap = changes[name] = recorded[name] = snapshot(value)
                 self.recorded_bytes += snapshot_size(snap)
+        for name in self.source_map.assigned.get(line, ()):
+            if name not in changes and name in local_values:  # re-bound to an equal value
+                snap = changes[name] = recorded[name] = snapshot(local_values[name])
+                self.recorded_bytes += snapshot_size(snap)
         in_place: tuple[str, ...] = ()
         if line in self.source_map.mutated:
             in_place = self._in_place_changes(state, local_values, line, changes)

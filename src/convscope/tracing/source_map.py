@@ -8,6 +8,7 @@ we take, once per source:
   and its loop variables, so the tracer can cut the run into per-iteration cards;
 - the first line of every statement written over several lines, so that Python's line events
   for its continuation lines count as one step;
+- the plain names each assignment binds, shown even when the new value is the same object;
 - for every line, the names it may change *in place* (``out[i, j] = …``, ``bits.append(b)``,
   ``np.copyto(x, y)``), the only names whose value the tracer re-checks beyond rebinding;
 - the sub-expressions to record (``window * kernel`` inside ``np.sum(window * kernel)``), which
@@ -57,6 +58,7 @@ class SourceMap:
     chosen: list[ast.expr] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     statement_start: dict[int, int] = field(default_factory=dict)
+    assigned: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 def analyse(
@@ -87,6 +89,9 @@ def analyse(
     }
     source_map.statement_start = _statement_starts(tree)
     for statement in _simple_statements(tree):
+        names = _assigned_names(statement)
+        if names:
+            source_map.assigned[statement.lineno] = names
         picked = _pick(statement, source, wanted.get(statement.lineno, set()))
         if auto_expressions and statement.lineno in source_map.owner:
             picked += [node for node in _auto_pick(statement) if node not in picked]
@@ -204,6 +209,23 @@ def _statement_starts(tree: ast.Module) -> dict[int, int]:
         for line in range(node.lineno + 1, last + 1):
             starts.setdefault(line, node.lineno)
     return starts
+
+
+def _assigned_names(statement: ast.stmt) -> tuple[str, ...]:
+    """Return the plain names a statement assigns (shown even when the value is unchanged)."""
+    if isinstance(statement, ast.Assign):
+        targets: list[ast.expr] = statement.targets
+    elif isinstance(statement, ast.AugAssign | ast.AnnAssign) and statement.value is not None:
+        targets = [statement.target]
+    else:
+        return ()
+    found = (
+        node.id
+        for target in targets
+        for node in ast.walk(target)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    )
+    return tuple(dict.fromkeys(found))
 
 
 def _simple_statements(tree: ast.Module) -> Iterator[ast.stmt]:
