@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from .api import api_router
 from .errors import BodyLimit, install_error_handlers
+from .gallery import UPLOAD_BODY_LIMIT, UPLOAD_PATH, gallery_router
 from .pages import page_router
 
 STATIC = Path(__file__).parent / "static"
@@ -35,8 +36,9 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, paths={UPLOAD_PATH: UPLOAD_BODY_LIMIT})
     app.include_router(api_router())
+    app.include_router(gallery_router())
     app.include_router(page_router())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

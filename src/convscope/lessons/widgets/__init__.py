@@ -7,13 +7,29 @@ lesson directive ```` ```{name} ```` and the route ``POST /api/widgets/<name>`` 
 
 from __future__ import annotations
 
-from . import calculator, flip, step, torch_check
-from . import checkerboard, padding_modes, pooling, quick_check, receptive, transposed
+from . import (
+    calculator,
+    channels,
+    checkerboard,
+    code_trace,
+    flip,
+    gallery,
+    padding_modes,
+    params,
+    pooling,
+    quick_check,
+    quiz,
+    receptive,
+    step,
+    torch_check,
+    transposed,
+)
 from .base import Widget, WidgetInputs
 
 WIDGETS: dict[str, Widget] = {
     widget.name: widget
     for widget in (flip.WIDGET, step.WIDGET, torch_check.WIDGET, calculator.WIDGET)
+    + (code_trace.WIDGET, gallery.WIDGET, channels.WIDGET, params.WIDGET, quiz.WIDGET)
 }
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
 WIDGETS |= {module.WIDGET.name: module.WIDGET for module in SECOND_LESSON}

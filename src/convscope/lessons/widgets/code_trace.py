@@ -1,0 +1,211 @@
+"""The ``code_trace`` widget: one of the lesson's example programs, run and recorded line by line.
+
+The program is a file in ``lessons/examples/``; the code tracer
+(:func:`convscope.tracing.code.trace_source`) runs it and records what every executed line
+changed and, for each loop, one card per pass with the sub-expressions computed inside it.
+Examples are fixed files, so each is traced once per process and cached. The lesson adds a note
+per line in the directive's ``[notes]`` table; nothing typed by a learner runs here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
+
+from ...tracing.code import trace_source
+from ...tracing.numbers import format_number
+from .base import Widget, WidgetInputs, text_grid
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+_EXAMPLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+MAX_GRID_CELLS = 144  # arrays up to 12×12 are drawn as grids; larger ones as NumPy's text
+
+
+def example_names() -> list[str]:
+    """Return the names of the example programs a ``code_trace`` directive can show."""
+    return sorted(path.stem for path in EXAMPLES.glob("*.py") if not path.stem.startswith("_"))
+
+
+class CodeTraceInputs(WidgetInputs):
+    """Inputs of the ``code_trace`` widget.
+
+    Attributes
+    ----------
+    example : str
+        The file name (without ``.py``) of a program in ``lessons/examples/``.
+    notes : dict of str to str
+        The lesson's note for each line, keyed by line number (``"27"``).
+    line : int
+        The line opened when the page loads (0: none).
+    """
+
+    example: str
+    notes: Annotated[
+        dict[Annotated[str, Field(pattern=r"^\d{1,4}$")], Annotated[str, Field(max_length=800)]],
+        Field(default_factory=dict),
+    ]
+    line: Annotated[int, Field(ge=0, le=9999)] = 0
+
+    @field_validator("example")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if not _EXAMPLE_NAME.match(name) or name not in example_names():
+            raise ValueError(f"example must be one of {', '.join(example_names())}; got {name!r}")
+        return name
+
+
+def value_view(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return a recorded value as the page shows it: a grid of written-out numbers, or text."""
+    if value is None:
+        return None
+    if value["kind"] == "ndarray":
+        shape = value["shape"]
+        size = "×".join(str(side) for side in shape) or "scalar"
+        if 1 <= len(shape) <= 2 and not value["truncated"] and _cells(shape) <= MAX_GRID_CELLS:
+            rows = value["data"] if len(shape) == 2 else [value["data"]]
+            return {"kind": "grid", "grid": text_grid(rows), "shape": size, "dtype": value["dtype"]}
+        return {"kind": "text", "text": value["text"], "shape": size}
+    number = value.get("value")
+    if (
+        value["kind"] == "scalar"
+        and isinstance(number, int | float)
+        and not isinstance(number, bool)
+    ):
+        return {"kind": "text", "text": format_number(number)}
+    if value["kind"] == "other" and value["type"] in ("module", "function", "type"):
+        return {"kind": "text", "text": f"a {value['type']}"}
+    return {"kind": "text", "text": value["text"]}
+
+
+def _cells(shape: list[int]) -> int:
+    count = 1
+    for side in shape:
+        count *= side
+    return count
+
+
+def _highlighted_lines(source: str) -> list[str]:
+    # Pygments closes and reopens its spans at every line end, so the lines split cleanly.
+    body = str(highlight(source, PythonLexer(), HtmlFormatter(nowrap=True)))
+    lines = body.split("\n")
+    return lines[: len(source.splitlines())]
+
+
+def _changes(step: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"name": name, "value": value_view(value)} for name, value in step["changes"].items()]
+
+
+def _runs(steps: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Return, per line, every time it ran: what it changed and any value it returned."""
+    runs: dict[int, list[dict[str, Any]]] = {}
+    for step in steps:
+        entry = runs.setdefault(step["line"], [])
+        if step["event"] == "return":
+            if entry:
+                entry[-1]["returned"] = value_view(step["return"])
+            continue
+        entry.append(
+            {
+                "step": step["index"],
+                "function": step["function"],
+                "changes": _changes(step),
+                "returned": None,
+            }
+        )
+    return runs
+
+
+def _enclosing_vars(loops: list[dict[str, Any]], loop: dict[str, Any], step: int) -> list[Any]:
+    """Return the loop variables of the parent loops' passes that contain ``step``."""
+    if loop["parent"] is None:
+        return []
+    parent = loops[loop["parent"]]
+    for iteration in parent["iterations"]:
+        if iteration["first_step"] <= step <= iteration["last_step"]:
+            return [*_enclosing_vars(loops, parent, step), *iteration["vars"].items()]
+    return []
+
+
+def _card(
+    loops: list[dict[str, Any]],
+    loop: dict[str, Any],
+    iteration: dict[str, Any],
+    steps: list[dict[str, Any]],
+) -> dict[str, Any]:
+    names = [*_enclosing_vars(loops, loop, iteration["first_step"]), *iteration["vars"].items()]
+    shown = [
+        {"name": name, "value": value_view(value)} for name, value in iteration["values"].items()
+    ]
+    if not shown:  # an outer pass: show what it left in the variables set before the loop
+        start = loop["iterations"][0]["first_step"]
+        earlier = {name for step in steps[:start] for name in step["changes"]}
+        last: dict[str, Any] = {}
+        for step in steps[iteration["first_step"] : iteration["last_step"] + 1]:
+            last.update({k: v for k, v in step["changes"].items() if k in earlier})
+        shown = [{"name": name, "value": value_view(value)} for name, value in last.items()]
+    return {
+        "title": ", ".join(f"{name} = {value['text']}" for name, value in names),
+        "pass": iteration["index"] + 1,
+        "values": shown,
+    }
+
+
+@cache
+def traced_example(name: str) -> dict[str, Any]:
+    """Return the page's view of example ``name`` run under the code tracer (cached)."""
+    source = (EXAMPLES / f"{name}.py").read_text(encoding="utf-8")
+    data = trace_source(source, filename=f"{name}.py").to_json()
+    runs = _runs(data["steps"])
+    loops = data["loops"]
+    cards = {
+        loop["line"]: {
+            "header": loop["header"],
+            "cards": [_card(loops, loop, it, data["steps"]) for it in loop["iterations"]],
+        }
+        for loop in loops
+    }
+    texts = source.splitlines()
+    lines = [
+        {
+            "number": number,
+            "text": texts[number - 1],
+            "html": html,
+            "runs": runs.get(number, []),
+            "loop": cards.get(number),
+        }
+        for number, html in enumerate(_highlighted_lines(source), start=1)
+    ]
+    return {
+        "filename": f"{name}.py",
+        "lines": lines,
+        "stdout": data["stdout"],
+        "stopped": data["stopped"],
+        "error": data["error"],
+        "expressions": data["expressions"],
+    }
+
+
+def build_state(inputs: CodeTraceInputs) -> dict[str, Any]:
+    """Return the example's coloured lines, each with its note, its runs and its loop cards.
+
+    Examples
+    --------
+    >>> state = build_state(CodeTraceInputs(example="conv2d_loop"))
+    >>> len(state["lines"][27]["loop"]["cards"])
+    9
+    """
+    traced = traced_example(inputs.example)
+    lines = [{**line, "note": inputs.notes.get(str(line["number"]))} for line in traced["lines"]]
+    return {"inputs": inputs.model_dump(), **traced, "lines": lines}
+
+
+WIDGET = Widget(
+    name="code_trace", inputs=CodeTraceInputs, build=build_state, module="widgets/code_trace.js"
+)

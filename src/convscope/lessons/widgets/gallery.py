@@ -1,0 +1,120 @@
+"""The ``gallery`` widget: every catalog kernel applied to a real photograph, or to your own.
+
+The state holds the words of each kernel (what it detects, its formula as MathML, its use in
+deep learning), how its response is turned into a picture, and the addresses of the pictures.
+The pictures themselves are computed by ``GET /api/gallery/{photo}/{kernel}.jpg`` (see
+:mod:`convscope.web.gallery`), only when the page shows them, so the lesson stays light.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Literal
+
+import numpy as np
+
+from ... import kernels
+from ...tracing.numbers import format_number
+from .base import Widget, WidgetInputs, text_grid
+
+# The bundled photographs (render.images.PHOTOS; a test keeps the two lists equal) with their
+# credits and sizes from data/images/SOURCES.md.
+PHOTOS: dict[str, tuple[str, int, int]] = {
+    "camera": ("A photographer with a camera on a tripod (grey; CC0, Lav Varshney)", 512, 512),
+    "astronaut": ("Astronaut Eileen Collins (public domain, NASA)", 512, 512),
+    "chelsea": ("Chelsea the cat (CC0, Stefan van der Walt)", 451, 300),
+    "coffee": ("A cup of coffee (CC0, Rachel Michetti)", 600, 400),
+}
+"""Name: (credit, width, height); the page reserves each picture's box before it loads."""
+PhotoName = Literal["camera", "astronaut", "chelsea", "coffee"]
+THUMB_SIDE = 160
+LARGE_SIDE = 480
+UPLOAD_MEGABYTES = 8  # render.images.MAX_UPLOAD_BYTES; a test keeps the two equal
+
+SHOWN_WORDS = {
+    "clipped": (
+        "The weights add up to {total}, so the result keeps the photo's brightness: it is shown "
+        "as it is, with values below 0 drawn black and above 255 drawn white."
+    ),
+    "signed": (
+        "The weights add up to 0, so flat areas give 0 and the response is positive on one side "
+        "of an edge and negative on the other: mid-grey means 0, lighter positive, darker "
+        "negative."
+    ),
+}
+
+
+class GalleryInputs(WidgetInputs):
+    """Inputs of the ``gallery`` widget: which photograph and which catalog kernel to show."""
+
+    photo: PhotoName = "chelsea"
+    kernel: Literal[tuple(kernels.KERNELS)] = "sobel_x"  # type: ignore[valid-type]
+
+
+def shown_as(kernel: kernels.Kernel) -> Literal["clipped", "signed"]:
+    """Return how a filtered photo is drawn: ``signed`` when the weights sum to 0, else clipped.
+
+    This is the rule :func:`convscope.render.images.filter_photo` applies; the tests check that
+    both agree for every catalog kernel.
+    """
+    return "signed" if abs(float(np.sum(kernel.values))) <= 1e-9 else "clipped"
+
+
+def image_url(photo: str, kernel: str, side: int) -> str:
+    """Return the address of ``photo`` filtered by ``kernel`` (``original``: unfiltered)."""
+    return f"/api/gallery/{photo}/{kernel}.jpg?side={side}"
+
+
+@cache
+def _kernel_card(name: str) -> dict[str, Any]:
+    from ..markdown import math_to_mathml  # imported here: the Markdown module imports WIDGETS
+
+    kernel = kernels.KERNELS[name]
+    shown = shown_as(kernel)
+    total = kernel.values.sum()
+    return {
+        "name": name,
+        "title": kernel.title,
+        "values": text_grid(kernel.values.tolist()),
+        "detects": kernel.detects,
+        "formula_mathml": math_to_mathml(kernel.formula, display=True),
+        "deep_learning": kernel.deep_learning,
+        "shown": shown,
+        "shown_words": SHOWN_WORDS[shown].format(total=format_number(total.item())),
+        "separable": kernel.separable is not None,
+    }
+
+
+def build_state(inputs: GalleryInputs) -> dict[str, Any]:
+    """Return the kernels' words and the picture addresses for the chosen photograph.
+
+    Examples
+    --------
+    >>> state = build_state(GalleryInputs(photo="camera", kernel="sobel_x"))
+    >>> state["large"]["filtered"]
+    '/api/gallery/camera/sobel_x.jpg?side=480'
+    """
+    photo = inputs.photo
+    return {
+        "inputs": inputs.model_dump(),
+        "photos": [
+            {"name": name, "credit": credit, "width": width, "height": height}
+            for name, (credit, width, height) in PHOTOS.items()
+        ],
+        "kernels": [_kernel_card(name) for name in kernels.KERNELS],
+        "large": {
+            "original": image_url(photo, "original", LARGE_SIDE),
+            "filtered": image_url(photo, inputs.kernel, LARGE_SIDE),
+        },
+        "thumbs": {name: image_url(photo, name, THUMB_SIDE) for name in kernels.KERNELS},
+        "upload": {
+            "url": "/api/gallery/upload",
+            "field": "image",
+            "max_megabytes": UPLOAD_MEGABYTES,
+        },
+    }
+
+
+WIDGET = Widget(
+    name="gallery", inputs=GalleryInputs, build=build_state, module="widgets/gallery.js"
+)

@@ -1,0 +1,136 @@
+// The `code_trace` widget: a lesson program with line numbers, coloured by Pygments on the
+// server. Clicking a line opens, right under it, the lesson's note and what the code tracer
+// recorded when that line ran; a loop line opens one card per pass (its indices, the window,
+// the element-wise product and the sum). Nothing here is computed: it is all in the state.
+
+import { button, h, numberGrid } from "./_grid.js";
+
+function valueView(name, value) {
+  const box = h("div", "cs-value");
+  box.append(h("code", "cs-value-name", name));
+  if (value?.kind === "grid") {
+    box.append(numberGrid(value.grid, { role: "products", name, small: true, gridLabel: `${name} (${value.shape})` }));
+  } else {
+    box.append(h("span", "cs-value-text", ` = ${value?.text ?? "?"}`));
+  }
+  return box;
+}
+
+function card(entry, index) {
+  const box = h("article", "cs-card");
+  box.setAttribute("aria-label", `pass ${entry.pass}: ${entry.title}`);
+  box.append(h("h4", "", `${entry.title}`));
+  const grids = h("div", "cs-card-values");
+  for (const item of entry.values) grids.append(valueView(item.name, item.value));
+  box.append(grids);
+  box.dataset.index = String(index);
+  return box;
+}
+
+function loopDetail(loop) {
+  const box = h("div");
+  box.append(h("p", "cs-caption", `${loop.cards.length} passes through this loop, one card each, in the order they ran:`));
+  const cards = h("div", "cs-cards");
+  loop.cards.forEach((entry, index) => cards.append(card(entry, index)));
+  box.append(cards);
+  return box;
+}
+
+class Runs {
+  constructor(line) { this.line = line; this.shown = 0; }
+
+  element() {
+    const box = h("div", "cs-runs");
+    const draw = () => box.replaceChildren(...this.parts(draw));
+    draw();
+    return box;
+  }
+
+  parts(redraw) {
+    const runs = this.line.runs;
+    const run = runs[this.shown];
+    const head = h("div", "cs-controls cs-run-head");
+    head.append(h("span", "cs-caption", runs.length === 1 ? "It ran once" : `Run ${this.shown + 1} of ${runs.length}`));
+    if (runs.length > 1) {
+      const move = (by) => { this.shown = (this.shown + by + runs.length) % runs.length; redraw(); };
+      head.append(button("◀ previous", "run-previous", () => move(-1)), button("next ▶", "run-next", () => move(1)));
+    }
+    const values = h("div", "cs-card-values");
+    for (const change of run.changes) values.append(valueView(change.name, change.value));
+    if (run.returned) values.append(valueView("returned", run.returned));
+    if (!values.children.length) values.append(h("p", "cs-caption", "It changed no variable."));
+    return [head, values];
+  }
+}
+
+function detail(line) {
+  const box = h("div", "cs-line-detail");
+  box.id = `line-detail-${line.number}`;
+  if (line.note) box.append(h("p", "cs-note", line.note));
+  if (line.loop) box.append(loopDetail(line.loop));
+  else if (line.runs.length) box.append(new Runs(line).element());
+  else box.append(h("p", "cs-caption", "Nothing ran on this line by itself (a blank line, a comment, or part of a longer statement above)."));
+  return box;
+}
+
+function lineButton(line, selected, onSelect) {
+  const row = h("button", "cs-line");
+  row.type = "button";
+  row.dataset.key = `line-${line.number}`;
+  row.dataset.line = String(line.number);
+  row.setAttribute("aria-expanded", String(selected));
+  const runs = line.loop ? `${line.loop.cards.length} passes` : line.runs.length > 1 ? `ran ${line.runs.length}×` : "";
+  row.setAttribute("aria-label", `line ${line.number}${line.note ? ", has a note" : ""}${runs ? `, ${runs}` : ""}`);
+  const code = h("code", "cs-line-code");
+  code.innerHTML = line.html || " ";  // Pygments' HTML from the server, escaped there
+  row.append(h("span", "cs-lineno", String(line.number)), code);
+  if (line.note || line.loop) row.append(h("span", "cs-line-mark", line.loop ? "▸ cards" : "▸ note"));
+  row.addEventListener("click", () => onSelect(selected ? null : line.number));
+  return row;
+}
+
+function listing(model, selected, onSelect) {
+  const box = h("div", "cs-code-lines cs-code");
+  box.setAttribute("role", "group");
+  box.setAttribute("aria-label", `${model.get("filename")}, one button per line`);
+  for (const line of model.get("lines")) {
+    box.append(lineButton(line, line.number === selected, onSelect));
+    if (line.number === selected) box.append(detail(line));
+  }
+  box.addEventListener("keydown", (event) => moveBetweenLines(box, event));
+  return box;
+}
+
+function moveBetweenLines(box, event) {
+  const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+  if (!step || !event.target.classList.contains("cs-line")) return;
+  const lines = [...box.querySelectorAll(".cs-line")];
+  const next = lines[lines.indexOf(event.target) + step];
+  if (next) { event.preventDefault(); next.focus(); }
+}
+
+function printed(model) {
+  const box = h("div", "cs-printed");
+  if (model.get("stdout")) {
+    box.append(h("p", "cs-caption", "What the program printed:"), h("pre", "cs-stdout", model.get("stdout")));
+  }
+  const error = model.get("error");
+  if (error) box.append(h("p", "cs-verdict cs-no", `${error.type} on line ${error.line}: ${error.message}`));
+  if (model.get("stopped")) box.append(h("p", "cs-verdict cs-no", model.get("stopped")));
+  return box;
+}
+
+function render({ model, el }) {
+  let selected = model.get("inputs").line || null;
+  const draw = () => {
+    const focusedLine = el.contains(document.activeElement) ? document.activeElement.dataset.line : undefined;
+    el.replaceChildren(h("p", "cs-caption", `${model.get("filename")} — click a line (or use Tab, ↑ ↓ and Enter)`),
+      listing(model, selected, (number) => { selected = number; draw(); }), printed(model));
+    if (focusedLine) el.querySelector(`.cs-line[data-line="${focusedLine}"]`)?.focus({ preventScroll: true });
+  };
+  draw();
+  model.on("change", draw);
+  return () => model.off("change", draw);
+}
+
+export default { render };

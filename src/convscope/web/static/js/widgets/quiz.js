@@ -1,0 +1,89 @@
+// The `quiz` widget: a quick check answered by clicking a choice or typing a number. The server
+// marks the answer and explains it; the page never holds the answer before it is given.
+// "New numbers" asks the server for a variant drawn from a new seed.
+
+import { button, h, keepFocus, parseTyped } from "./_grid.js";
+
+function send(model, changes) {
+  model.set("inputs", { ...model.get("inputs"), ...changes });
+  model.save_changes();
+}
+
+function choices(model) {
+  const result = model.get("result");
+  const given = model.get("inputs").answer;
+  const list = h("div", "cs-choices");
+  list.setAttribute("role", "group");
+  list.setAttribute("aria-label", "answers");
+  for (const choice of model.get("choices")) {
+    const option = button("", `choice-${choice.id}`, () => send(model, { answer: choice.id }), "cs-choice");
+    option.append(h("code", "", choice.code), h("span", "cs-caption", choice.text));
+    option.setAttribute("aria-pressed", String(given === choice.id));
+    if (result && choice.id === result.answer) option.classList.add("cs-right");
+    if (result && given === choice.id && !result.correct) option.classList.add("cs-wrong");
+    list.append(option);
+  }
+  return list;
+}
+
+function numberAnswer(model) {
+  const form = h("form", "cs-controls cs-answer");
+  const label = h("label", "", "your answer");
+  const input = h("input", "cs-number");
+  input.type = "text";
+  input.inputMode = "numeric";
+  input.autocomplete = "off";
+  input.dataset.key = "answer";
+  const given = model.get("inputs").answer;
+  input.value = given === null ? "" : String(given);
+  label.append(input);
+  const check = h("button", "cs-primary", "Check");
+  check.type = "submit";
+  check.dataset.key = "check";
+  form.append(label, check);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (input.value.trim() !== "") send(model, { answer: parseTyped(input.value) });
+  });
+  return form;
+}
+
+function verdict(model) {
+  const result = model.get("result");
+  const box = h("div", "cs-quiz-result");
+  box.setAttribute("aria-live", "polite");
+  if (!result) return box;
+  const words = result.correct ? "✓ Right." : `✗ Not quite: the answer is ${result.answer_text}.`;
+  box.append(h("p", `cs-verdict ${result.correct ? "cs-yes" : "cs-no"}`, words), h("p", "cs-explanation", result.explanation));
+  return box;
+}
+
+function actions(model) {
+  const box = h("div", "cs-controls");
+  const inputs = model.get("inputs");
+  if (inputs.answer !== null) box.append(button("Try again", "retry", () => send(model, { answer: null })));
+  box.append(button("New numbers", "variant", () => {
+    send(model, { variant: 1 + Math.floor(Math.random() * 999_999_999), answer: null });
+  }));
+  if (inputs.variant !== 0) {
+    box.append(button("Back to the lesson's question", "lesson", () => send(model, { variant: 0, answer: null })));
+  }
+  return box;
+}
+
+function render({ model, el }) {
+  const draw = () => keepFocus(el, () => {
+    const question = h("p", "cs-question", model.get("question"));
+    const answer = model.get("answer_kind") === "choice" ? choices(model) : numberAnswer(model);
+    const error = h("output", "cs-field-error");
+    error.dataset.errorFor = "answer";
+    const general = h("output", "cs-field-error");
+    general.dataset.errorFor = "*";
+    el.replaceChildren(question, answer, error, verdict(model), actions(model), general);
+  });
+  draw();
+  model.on("change", draw);
+  return () => model.off("change", draw);
+}
+
+export default { render };
