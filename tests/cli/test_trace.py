@@ -76,3 +76,9 @@ def test_a_missing_file_is_a_one_line_error() -> None:
     result = runner.invoke(app, ["trace", "no/such/file.py"])
     assert result.exit_code == 2
     assert "is not a file" in result.output and "Traceback" not in result.output
+
+
+def test_an_html_path_in_a_missing_folder_is_refused_before_running(lesson_file: Path) -> None:
+    result = runner.invoke(app, ["trace", str(lesson_file), "--html", "/no/such/folder/t.html"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "160" not in result.output

@@ -55,6 +55,8 @@ def trace_file(
     """
     try:
         source = _read_source(file)
+        if html is not None and not html.resolve().parent.is_dir():
+            raise ValueError(f"--html: folder {str(html.resolve().parent)!r} does not exist")
         traced = _run(source, file, call, sandbox, max_steps, max_seconds)
     except (ValueError, TypeError) as error:
         raise _fail(str(error)) from None
@@ -94,8 +96,6 @@ def _run(
 def _write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so no half-written page is left."""
     folder = path.resolve().parent
-    if not folder.is_dir():
-        raise _fail(f"--html: folder {str(folder)!r} does not exist")
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as page:
