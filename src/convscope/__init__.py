@@ -12,11 +12,12 @@ array([[5]])
 
 from . import kernels
 from .engine import ConvSpec, conv1d, conv2d, flop_count, mac_count, pad, param_count
-from .tracing import ConvTrace, trace
+from .tracing import CodeTrace, ConvTrace, trace, trace_code, trace_source
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CodeTrace",
     "ConvSpec",
     "ConvTrace",
     "__version__",
@@ -28,4 +29,6 @@ __all__ = [
     "pad",
     "param_count",
     "trace",
+    "trace_code",
+    "trace_source",
 ]
