@@ -11,8 +11,28 @@ array([[5]])
 """
 
 from . import kernels
-from .engine import ConvSpec, conv1d, conv2d, flop_count, mac_count, pad, param_count
-from .tracing import CodeTrace, ConvTrace, trace, trace_code, trace_source
+from .engine import (
+    ConvSpec,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose2d,
+    flop_count,
+    mac_count,
+    max_pool2d,
+    pad,
+    param_count,
+    receptive_field,
+)
+from .tracing import (
+    CodeTrace,
+    ConvTrace,
+    trace,
+    trace_code,
+    trace_pool,
+    trace_source,
+    trace_transposed,
+)
 
 __version__ = "0.1.0"
 
@@ -21,14 +41,20 @@ __all__ = [
     "ConvSpec",
     "ConvTrace",
     "__version__",
+    "avg_pool2d",
     "conv1d",
     "conv2d",
+    "conv_transpose2d",
     "flop_count",
     "kernels",
     "mac_count",
+    "max_pool2d",
     "pad",
     "param_count",
+    "receptive_field",
     "trace",
     "trace_code",
+    "trace_pool",
     "trace_source",
+    "trace_transposed",
 ]
