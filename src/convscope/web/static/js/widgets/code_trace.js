@@ -83,8 +83,9 @@ function lineButton(line, selected, onSelect) {
   row.setAttribute("aria-label", `line ${line.number}${line.note ? ", has a note" : ""}${runs ? `, ${runs}` : ""}`);
   const code = h("code", "cs-line-code");
   code.innerHTML = line.html || " ";  // Pygments' HTML from the server, escaped there
-  row.append(h("span", "cs-lineno", String(line.number)), code);
-  if (line.note || line.loop) row.append(h("span", "cs-line-mark", line.loop ? "▸ cards" : "▸ note"));
+  const mark = h("span", "cs-line-mark", line.loop ? "▸" : line.note ? "•" : "");
+  mark.setAttribute("aria-hidden", "true");
+  row.append(h("span", "cs-lineno", String(line.number)), mark, code);
   row.addEventListener("click", () => onSelect(selected ? null : line.number));
   return row;
 }
@@ -124,7 +125,7 @@ function render({ model, el }) {
   let selected = model.get("inputs").line || null;
   const draw = () => {
     const focusedLine = el.contains(document.activeElement) ? document.activeElement.dataset.line : undefined;
-    el.replaceChildren(h("p", "cs-caption", `${model.get("filename")} — click a line (or use Tab, ↑ ↓ and Enter)`),
+    el.replaceChildren(h("p", "cs-caption", `${model.get("filename")}: click a line (or use Tab, ↑ ↓ and Enter). • a note, ▸ a loop with one card per pass`),
       listing(model, selected, (number) => { selected = number; draw(); }), printed(model));
     if (focusedLine) el.querySelector(`.cs-line[data-line="${focusedLine}"]`)?.focus({ preventScroll: true });
   };
