@@ -1,4 +1,9 @@
-"""``convscope serve``: the interactive lesson in the browser, served from this computer.
+"""``convscope serve [PATH]``: the interactive lessons in the browser, served from this computer.
+
+With ``PATH`` (a lesson file or a folder of them) it serves a teacher's lessons instead of the
+shipped ones: each page is rendered from the file as it is on disk, reloads itself when the file
+is saved, and every mistake in a directive is printed here with its file and line (the page shows
+it in place). The server only reads the teacher's files.
 
 Starts uvicorn on 127.0.0.1 (only this computer can connect) at a free port unless ``--port``
 says otherwise, prints the address and opens it in the default browser unless ``--no-open``.
@@ -9,10 +14,13 @@ from __future__ import annotations
 import socket
 import threading
 import webbrowser
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..lessons import Lesson
+from ..lessons.sources import LessonLibrary
 from . import app
 
 
@@ -31,8 +39,47 @@ def lesson_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+class MistakeReporter:
+    """Prints a lesson's directive mistakes when they change, and says when they are fixed."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, list[str]] = {}
+
+    def __call__(self, lesson: Lesson) -> None:
+        """Print ``lesson``'s mistakes unless they are the ones printed last time."""
+        before = self._last.get(lesson.slug, [])
+        if lesson.errors == before:
+            return
+        self._last[lesson.slug] = list(lesson.errors)
+        for line in lesson.errors:
+            typer.secho(f"lesson mistake: {line}", fg=typer.colors.RED, err=True)
+        if not lesson.errors:
+            typer.secho(f"{lesson.slug}: no mistakes left", fg=typer.colors.GREEN, err=True)
+
+
+def _library(path: Path | None) -> LessonLibrary | None:
+    if path is None:
+        return None
+    try:
+        return LessonLibrary.at(path)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="PATH") from error
+
+
+def check_lessons(library: LessonLibrary, report: MistakeReporter) -> int:
+    """Render every lesson in ``library`` once, report its mistakes, and return how many."""
+    lessons = [library.render(slug) for slug in library.slugs()]
+    for lesson in lessons:
+        report(lesson)
+    return sum(len(lesson.errors) for lesson in lessons)
+
+
 @app.command()
 def serve(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="A lesson .md file or a folder of them; none: the shipped lessons."),
+    ] = None,
     port: Annotated[
         int, typer.Option(help="Port to listen on; 0 picks a free one.", min=0, max=65535)
     ] = 0,
@@ -43,15 +90,23 @@ def serve(
         bool, typer.Option("--open/--no-open", help="Open the lesson in a browser.")
     ] = True,
 ) -> None:
-    """Serve the interactive convolution lesson and open it in the browser."""
+    """Serve the interactive lessons (or your own lesson file or folder) in the browser."""
     import uvicorn
 
     from ..web import create_app
 
+    library = _library(path)
+    report = MistakeReporter()
+    if library is not None:
+        count = check_lessons(library, report)
+        typer.echo(
+            f"{len(library.slugs())} lesson(s) from {library.root}, {count} mistake(s); "
+            "saving a file reloads its page"
+        )
     chosen = port or free_port(host)
     url = lesson_url(host, chosen)
     typer.echo(f"convscope is serving the lesson at {url}  (Ctrl+C stops it)")
     if open_browser:
         # Opened once the server has had a moment to bind, so the first request is answered.
         threading.Timer(0.8, webbrowser.open, args=(url,)).start()
-    uvicorn.run(create_app(), host=host, port=chosen, log_level="warning")
+    uvicorn.run(create_app(library, report), host=host, port=chosen, log_level="warning")

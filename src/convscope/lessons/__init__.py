@@ -23,12 +23,16 @@ _TITLE = re.compile(r"^#\s+(.+)$", re.MULTILINE)
 
 @dataclass(frozen=True)
 class Lesson:
-    """A rendered lesson: its title, its HTML body and the widgets it places, in order."""
+    """A rendered lesson: its title, its HTML body, the widgets it places and its mistakes.
+
+    ``errors`` holds one ``file, line N: message`` line per directive that became an error box.
+    """
 
     slug: str
     title: str
     html: str
     widgets: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
 def lesson_names() -> list[str]:
@@ -42,11 +46,13 @@ def render_lesson_text(text: str, *, filename: str = "<lesson>") -> Lesson:
     body = lesson_markdown().render(text, env)
     title_match = _TITLE.search(text)
     widgets = env.get("widgets", [])
+    errors = env.get("errors", [])
     return Lesson(
         slug=Path(filename).stem,
         title=title_match[1].strip() if title_match else Path(filename).stem,
         html=body,
         widgets=list(widgets) if isinstance(widgets, list) else [],
+        errors=list(errors) if isinstance(errors, list) else [],
     )
 
 

@@ -53,16 +53,23 @@ def describe_error(error: Exception) -> str:
     return str(error)
 
 
-def render_directive(directive: Directive, index: int) -> str:
-    """Return the placeholder element of ``directive``, or an error box if it cannot be built."""
+def render_directive(directive: Directive, index: int, errors: list[str] | None = None) -> str:
+    """Return the placeholder element of ``directive``, or an error box if it cannot be built.
+
+    Each error box's words are also appended to ``errors`` as ``file, line N: message``, so a
+    command serving a teacher's lesson can print them in the terminal.
+    """
     widget = WIDGETS.get(directive.name)
     try:
         if widget is None:
             known = ", ".join(sorted(WIDGETS))
             raise ValueError(f"unknown widget {directive.name!r}; the widgets are {known}")
         state = widget.state(tomllib.loads(directive.body))
-    except (ValueError, TypeError, tomllib.TOMLDecodeError) as error:
-        return _error_box(directive, describe_error(error))
+    except Exception as error:  # any failure stays in its box: the rest of the lesson renders
+        message = describe_error(error)
+        if errors is not None:
+            errors.append(f"{directive.filename}, line {directive.line}: {message}")
+        return _error_box(directive, message)
     element_id = f"widget-{directive.name}-{index}"
     return (
         f'<div class="cs-widget" id="{element_id}" data-widget="{directive.name}" '

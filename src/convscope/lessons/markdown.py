@@ -64,7 +64,7 @@ def _render_fence(
     line = (token.map[0] + 1) if token.map else 0
     found = Directive(directive[0], directive[1], token.content, env.get("filename", "?"), line)
     env.setdefault("widgets", []).append(found.name)
-    return render_directive(found, env["widget_count"])
+    return render_directive(found, env["widget_count"], env.setdefault("errors", []))
 
 
 def lesson_markdown() -> MarkdownIt:

@@ -8,16 +8,21 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
+from ..lessons.sources import LessonLibrary
 from .api import api_router
 from .errors import BodyLimit, install_error_handlers
 from .gallery import UPLOAD_BODY_LIMIT, UPLOAD_PATH, gallery_router
-from .pages import page_router
+from .pages import LessonReport, page_router
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app() -> FastAPI:
+def create_app(lessons: LessonLibrary | None = None, report: LessonReport | None = None) -> FastAPI:
     """Return a new convscope web application: pages at ``/``, the API at ``/api``.
+
+    ``lessons`` serves a teacher's lesson file or folder instead of the shipped lessons (read
+    afresh on every page load, the page reloading itself when a file is saved); ``report`` is
+    called with every such lesson rendered, so a command can print its mistakes.
 
     The OpenAPI document is at ``/openapi.json``; FastAPI's interactive docs pages are off
     because they load their scripts from a CDN, and nothing here may.
@@ -35,6 +40,8 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.state.lessons = lessons
+    app.state.report = report
     install_error_handlers(app)
     app.add_middleware(BodyLimit, paths={UPLOAD_PATH: UPLOAD_BODY_LIMIT})
     app.include_router(api_router())

@@ -1,8 +1,15 @@
-"""The HTML pages: the lesson shell rendered by Jinja2 around the lesson's HTML."""
+"""The HTML pages: the lesson shell rendered by Jinja2 around the lesson's HTML.
+
+The lessons come from the app's :class:`~convscope.lessons.sources.LessonLibrary`: the shipped
+ones (rendered once, then cached) or a teacher's file or folder (rendered afresh on every
+request, so a saved change shows on the next load; ``GET /api/lessons/version`` tells the page
+when to reload).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -11,37 +18,66 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..lessons import Lesson, lesson_names, render_lesson
+from ..lessons import Lesson, render_lesson
+from ..lessons.sources import LessonLibrary
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 DEFAULT_LESSON = "convolution"
+BUILTIN = LessonLibrary.builtin()
+LessonReport = Callable[[Lesson], None]
 
 
 @cache
 def _rendered(name: str) -> Lesson:
-    # A lesson's initial widget states are pure functions of its file, so render it once.
+    # A shipped lesson's initial widget states are pure functions of its file: render it once.
     return render_lesson(name)
 
 
+def library(request: Request) -> LessonLibrary:
+    """Return the lessons this app serves: a teacher's, or the shipped ones."""
+    chosen = getattr(request.app.state, "lessons", None)
+    return chosen if isinstance(chosen, LessonLibrary) else BUILTIN
+
+
+def _watching(request: Request) -> bool:
+    return library(request) is not BUILTIN
+
+
+def _render(request: Request, name: str) -> Lesson:
+    if not _watching(request):
+        return _rendered(name)
+    lesson = library(request).render(name)
+    report: LessonReport | None = getattr(request.app.state, "report", None)
+    if report is not None:
+        report(lesson)
+    return lesson
+
+
 def _lesson_page(request: Request, name: str) -> HTMLResponse:
-    if name not in lesson_names():
-        raise HTTPException(404, f"no lesson named {name!r}; the lessons are {lesson_names()}")
-    previous, following = _neighbours(name)
-    context = {"lesson": _rendered(name), "previous": previous, "next": following}
+    names = library(request).slugs()
+    if name not in names:
+        raise HTTPException(404, f"no lesson named {name!r}; the lessons are {names}")
+    version = library(request).version()  # read before the files, so no save slips between
+    previous, following = _neighbours(request, name)
+    context = {
+        "version": version,
+        "lesson": _render(request, name),
+        "previous": previous,
+        "next": following,
+        "watch": _watching(request),
+    }
     return TEMPLATES.TemplateResponse(request, "lesson.html", context)
 
 
 # ---- the lesson index and the links between lessons ----
 
-LESSON_ORDER = ("convolution", "stride-padding-pooling")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
 def ordered_lessons() -> list[str]:
-    """Return the lesson slugs in reading order: the course's order, then any others by name."""
-    names = lesson_names()
-    return [n for n in LESSON_ORDER if n in names] + [n for n in names if n not in LESSON_ORDER]
+    """Return the shipped lessons' slugs in reading order: the course's, then others by name."""
+    return BUILTIN.slugs()
 
 
 def _summary(lesson: Lesson) -> str:
@@ -50,23 +86,44 @@ def _summary(lesson: Lesson) -> str:
     return text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …"
 
 
-def _neighbours(name: str) -> tuple[Lesson | None, Lesson | None]:
-    order = ordered_lessons()
+def _neighbours(request: Request, name: str) -> tuple[Lesson | None, Lesson | None]:
+    order = library(request).slugs()
     at = order.index(name)
-    previous = _rendered(order[at - 1]) if at > 0 else None
-    following = _rendered(order[at + 1]) if at + 1 < len(order) else None
+    previous = _title_only(request, order[at - 1]) if at > 0 else None
+    following = _title_only(request, order[at + 1]) if at + 1 < len(order) else None
     return previous, following
+
+
+def _title_only(request: Request, name: str) -> Lesson:
+    # A link needs only the title: a teacher's neighbouring lesson is not rendered for it.
+    if not _watching(request):
+        return _rendered(name)
+    path = library(request).paths()[name]
+    text = path.read_text(encoding="utf-8", errors="replace")
+    match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+    return Lesson(slug=name, title=match[1].strip() if match else name, html="")
 
 
 def lessons_index(request: Request) -> HTMLResponse:
     """Return the list of lessons, in reading order, each with its opening sentences."""
-    entries = [(_rendered(name), _summary(_rendered(name))) for name in ordered_lessons()]
-    return TEMPLATES.TemplateResponse(request, "index.html", {"entries": entries})
+    version = library(request).version()
+    rendered = [_render(request, name) for name in library(request).slugs()]
+    entries = [(lesson, _summary(lesson)) for lesson in rendered]
+    context = {"entries": entries, "watch": _watching(request), "version": version}
+    return TEMPLATES.TemplateResponse(request, "index.html", context)
 
 
 def index(request: Request) -> HTMLResponse:
-    """Return the convolution lesson, the page ``convscope serve`` opens."""
-    return _lesson_page(request, DEFAULT_LESSON)
+    """Return the page ``convscope serve`` opens: the first lesson, or a teacher's index."""
+    names = library(request).slugs()
+    if not _watching(request):
+        return _lesson_page(request, DEFAULT_LESSON)
+    return _lesson_page(request, names[0]) if len(names) == 1 else lessons_index(request)
+
+
+def lessons_version(request: Request) -> dict[str, str]:
+    """Return the lesson files' version; a page polls it and reloads when it changes."""
+    return {"version": library(request).version()}
 
 
 def lesson(request: Request, name: str) -> HTMLResponse:
@@ -87,4 +144,5 @@ def page_router() -> APIRouter:
     router.add_api_route("/palette.css", palette, methods=["GET"])
     router.add_api_route("/lessons", lessons_index, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route("/lessons/{name}", lesson, methods=["GET"], response_class=HTMLResponse)
+    router.add_api_route("/api/lessons/version", lessons_version, methods=["GET"])
     return router
