@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import Field, field_validator
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -61,8 +62,11 @@ class CodeTraceInputs(WidgetInputs):
         return name
 
 
-def value_view(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Return a recorded value as the page shows it: a grid of written-out numbers, or text."""
+def value_view(value: dict[str, Any] | None, *, products: bool = False) -> dict[str, Any] | None:
+    """Return a recorded value as the page shows it: a grid of written-out numbers, or text.
+
+    ``products`` marks each cell's sign, so positive and negative products are told apart.
+    """
     if value is None:
         return None
     if value["kind"] == "ndarray":
@@ -70,7 +74,13 @@ def value_view(value: dict[str, Any] | None) -> dict[str, Any] | None:
         size = "×".join(str(side) for side in shape) or "scalar"
         if 1 <= len(shape) <= 2 and not value["truncated"] and _cells(shape) <= MAX_GRID_CELLS:
             rows = value["data"] if len(shape) == 2 else [value["data"]]
-            return {"kind": "grid", "grid": text_grid(rows), "shape": size, "dtype": value["dtype"]}
+            return {
+                "kind": "grid",
+                "grid": text_grid(rows),
+                "shape": size,
+                "dtype": value["dtype"],
+                "signs": _signs(rows),
+            }
         return {"kind": "text", "text": value["text"], "shape": size}
     number = value.get("value")
     if (
@@ -82,6 +92,17 @@ def value_view(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if value["kind"] == "other" and value["type"] in ("module", "function", "type"):
         return {"kind": "text", "text": f"a {value['type']}"}
     return {"kind": "text", "text": value["text"]}
+
+
+def _signs(rows: list[list[Any]]) -> list[list[str]] | None:
+    """Return ``pos``/``neg``/``zero`` per cell when the grid mixes signs (products do)."""
+    try:
+        values = np.asarray(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if not (values < 0).any():
+        return None  # all one sign, like a window of pixels: colour would only add noise
+    return np.where(values > 0, "pos", np.where(values < 0, "neg", "zero")).tolist()  # type: ignore[no-any-return]
 
 
 def _cells(shape: list[int]) -> int:
@@ -141,7 +162,8 @@ def _card(
 ) -> dict[str, Any]:
     names = [*_enclosing_vars(loops, loop, iteration["first_step"]), *iteration["vars"].items()]
     shown = [
-        {"name": name, "value": value_view(value)} for name, value in iteration["values"].items()
+        {"name": name, "value": value_view(value, products="*" in name)}
+        for name, value in iteration["values"].items()
     ]
     if not shown:  # an outer pass: show what it left in the variables set before the loop
         start = loop["iterations"][0]["first_step"]

@@ -5,11 +5,16 @@
 
 import { button, h, numberGrid } from "./_grid.js";
 
+const SIGN_CLASS = { pos: "cs-pos", neg: "cs-neg", zero: "cs-zero" };
+
 function valueView(name, value) {
   const box = h("div", "cs-value");
   box.append(h("code", "cs-value-name", name));
   if (value?.kind === "grid") {
-    box.append(numberGrid(value.grid, { role: "products", name, small: true, gridLabel: `${name} (${value.shape})` }));
+    box.append(numberGrid(value.grid, {
+      role: "products", name, small: true, gridLabel: `${name} (${value.shape})`,
+      className: value.signs ? (r, c) => SIGN_CLASS[value.signs[r][c]] : undefined,
+    }));
   } else {
     box.append(h("span", "cs-value-text", ` = ${value?.text ?? "?"}`));
   }
