@@ -24,8 +24,9 @@ from .spec import ConvSpec
 
 CHUNK_CELLS = 1 << 15
 """Accumulator cells per piece of NumPy work: 128 KiB of float32, inside a core's L2 cache."""
-AXPY_CELLS = 1 << 14
-"""Cells per BLAS ``axpy`` call: small enough for L1/L2, too small for BLAS to start threads."""
+AXPY_CELLS = 8192
+"""Cells per BLAS ``axpy`` call: in cache, and under OpenBLAS's 10,000-cell threshold for
+waking its threads, which on a busy machine can cost a time slice per call."""
 AXPY_MIN_CELLS = 2048
 """Planes shorter than this go through NumPy's broadcasting instead, many planes per call."""
 
@@ -91,8 +92,10 @@ def weighted_sum(
     for term, factor in zip(cells[1:], factors[1:], strict=True):
         if factor == 0:  # BLAS skips a zero factor, but NaN × 0 must still give NaN
             out += term * factor
-        else:
-            axpy(term, out, a=factor)  # updates ``out`` in place: contiguous, of its dtype
+            continue
+        for start in range(0, out.shape[0], AXPY_CELLS):  # short calls: BLAS stays on one thread
+            part = out[start : start + AXPY_CELLS]
+            axpy(term[start : start + AXPY_CELLS], part, a=factor)  # in place: contiguous
 
 
 def split_work(planes: int, length: int, cells: int) -> list[Piece]:
