@@ -1,0 +1,214 @@
+"""Click through the second lesson like a learner and read the numbers the page shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from convscope.lessons.widgets.variants import GENERATORS
+
+from .conftest import Watch
+
+pytestmark = pytest.mark.browser
+
+LESSON = "/lessons/stride-padding-pooling"
+STRIDE = "#widget-calculator-1"
+SAME = "#widget-calculator-2"
+MODES = "#widget-padding_modes-3"
+POOL = "#widget-pooling-4"
+TRANS = "#widget-transposed-5"
+CHECKER = "#widget-checkerboard-6"
+FIELD = "#widget-receptive-7"
+QUIZ_SIZE = "#widget-quick_check-8"
+ALL = [STRIDE, SAME, MODES, POOL, TRANS, CHECKER, FIELD, QUIZ_SIZE]
+
+
+def open_lesson(browser: Any, server_url: str, watch: Watch, width: int) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    watch.attach(page)
+    page.goto(server_url + LESSON)
+    for selector in ALL:
+        page.wait_for_selector(f"{selector} .cs-controls, {selector} .cs-question")
+    yield page
+    context.close()
+    assert watch.problems == []
+
+
+@pytest.fixture
+def lesson(browser: Any, server_url: str, watch: Watch) -> Iterator[Any]:
+    yield from open_lesson(browser, server_url, watch, 1280)
+
+
+def texts(page: Any, selector: str) -> list[str]:
+    return [text.strip() for text in page.locator(selector).all_inner_texts()]
+
+
+def wait_text(page: Any, selector: str, text: str) -> None:
+    page.wait_for_function(
+        "([s, t]) => document.querySelector(s)?.textContent.includes(t)", arg=[selector, text]
+    )
+
+
+def test_page_loads_quietly_and_small(lesson: Any, watch: Watch) -> None:
+    lesson.wait_for_load_state("networkidle")
+    assert watch.bytes < 500_000, f"the lesson page transferred {watch.bytes:,} bytes"
+    assert lesson.locator(".cs-directive-error, .cs-error-box").count() == 0
+    assert lesson.locator("math").count() >= 8
+
+
+def test_stride_and_same_padding_fill_in_the_size_formula(lesson: Any) -> None:
+    assert "rows ⌊(6 + 1 + 1 − 3) ÷ 2⌋ + 1 = 3" in lesson.locator(f"{STRIDE} .cs-size").inner_text()
+    # 'same' with a 4×4 kernel: one padded row above, two below
+    assert "⌊(5 + 1 + 2 − 4) ÷ 1⌋ + 1 = 5" in lesson.locator(f"{SAME} .cs-size").inner_text()
+    lesson.locator(f"{STRIDE} [aria-label^='output row 1, column 1:']").click()
+    assert lesson.locator(f"{STRIDE} .cs-explain .cs-result").inner_text() == "9"  # 1 + 2 + 2 + 4
+    assert lesson.locator(f"{STRIDE} .cs-in-window.cs-pad").count() == 5
+
+
+def test_padding_modes_show_each_border(lesson: Any) -> None:
+    reflect = f"{MODES} [data-mode='reflect'] .cs-cell"
+    assert texts(lesson, reflect)[:8] == ["11", "10", "9", "10", "11", "12", "11", "10"]
+    circular = f"{MODES} [data-mode='circular'] .cs-cell"
+    assert texts(lesson, circular)[:4] == ["11", "12", "9", "10"]
+    assert lesson.locator(f"{MODES} [data-mode='zeros'] .cs-pad").count() == 64 - 16
+    assert lesson.locator(f"{MODES} .cs-padded-photo img").count() == 4
+    lesson.locator(f"{MODES} [aria-label='input row 1, column 1: 1']").fill("7")
+    lesson.keyboard.press("Enter")
+    wait_text(lesson, f"{MODES} [data-mode='replicate'] .cs-cell", "7")
+    assert texts(lesson, f"{MODES} [data-mode='replicate'] .cs-cell")[:3] == ["7", "7", "7"]
+    lesson.locator(f"{MODES} select[data-key='padding']").select_option("same")
+    lesson.locator(f"{MODES} select[data-key='kernel_size']").select_option("4")
+    wait_text(lesson, f"{MODES} .cs-resolved", "top 1, bottom 2, left 1, right 2")
+
+
+def test_pooling_explains_a_window_and_its_winner(lesson: Any) -> None:
+    lesson.locator(f"{POOL} [aria-label^='output row 1, column 2:']").click()
+    assert lesson.locator(f"{POOL} .cs-sum-text").inner_text() == "max(2, 9, 1, 2) = 9"
+    assert lesson.locator(f"{POOL} .cs-role-input .cs-cell.cs-in-window").count() == 4
+    winner = lesson.locator(f"{POOL} [aria-label^='input'].cs-winner")
+    assert winner.get_attribute("aria-label") == "input row 1, column 4: 9"
+    lesson.get_by_role("button", name="Average pooling").click()
+    wait_text(lesson, f"{POOL} .cs-role-output", "3.75")
+    assert texts(lesson, f"{POOL} .cs-role-output .cs-cell")[:3] == ["3.75", "3.5", "3.5"]
+    lesson.locator(f"{POOL} select[data-key='stride']").select_option("1")
+    wait_text(lesson, POOL, "windows overlap: some cells are read by 4 windows")
+    assert lesson.locator(f"{POOL} .cs-pixelated img").count() == 4
+
+
+def test_transposed_scatter_steps_and_gather_agree(lesson: Any) -> None:
+    step = lesson.locator(f"{TRANS} button[data-key='step']")
+    step.click()
+    step.click()
+    wait_text(lesson, f"{TRANS} .cs-stamp-status", "stamp 2 of 4")
+    # after the stamps of input 1 and 2: the first row is 1, 0, 1+2, 0, −1×2
+    assert texts(lesson, f"{TRANS} .cs-view [aria-label^='output row 1,']") == [
+        "1", "0", "1", "0", "−2"
+    ]  # fmt: skip
+    assert lesson.locator(f"{TRANS} .cs-stamped").count() == 9
+    assert lesson.locator(f"{TRANS} .cs-stamping").count() == 1
+    lesson.locator(f"{TRANS} button[data-key='all']").click()
+    lesson.locator(f"{TRANS} [aria-label^='gather output row 3, column 3:']").click()
+    explain = lesson.locator(f"{TRANS} .cs-explain-slot")
+    assert "1×1 + 2×0 + 3×(−1) + 4×1 = 2" in explain.locator(".cs-scatter-explain").inner_text()
+    results = texts(lesson, f"{TRANS} .cs-explain-slot .cs-result")
+    assert results == ["2", "2"]
+    assert "Equal" in lesson.locator(f"{TRANS} .cs-verdict").inner_text()
+
+
+def test_checkerboard_sides_tell_even_from_uneven(lesson: Any) -> None:
+    verdicts = texts(lesson, f"{CHECKER} .cs-verdict")
+    assert verdicts[0].startswith("3 is not a multiple of 2")
+    assert verdicts[1].startswith("4 is a multiple of 2")
+    lesson.locator(f"{CHECKER} select[data-key='kernel_b']").select_option("5")
+    wait_text(lesson, f"{CHECKER} .cs-checker-side:nth-child(2) .cs-verdict", "5 is not a multiple")
+
+
+def test_receptive_field_formula_and_engine_agree_and_follow_the_click(lesson: Any) -> None:
+    rows = texts(lesson, f"{FIELD} tbody tr")
+    assert rows[2].split("\t")[2:7] == ["8", "8", "2", "2", "✓ equal"]
+    lesson.locator(f"{FIELD} [aria-label^='last layer row 1, column 1']").click()
+    wait_text(lesson, f"{FIELD} .cs-region-text", "cell (0, 0)")
+    assert (
+        "rows 0 to 7 and columns 0 to 7" in lesson.locator(f"{FIELD} .cs-region-text").inner_text()
+    )
+    assert lesson.locator(f"{FIELD} [aria-label^='input row 1, column 1:']").inner_text() == "1"
+    lesson.locator(f"{FIELD} button[data-key='add']").click()
+    lesson.wait_for_function(
+        "s => document.querySelectorAll(s).length === 4", arg=f"{FIELD} tbody tr"
+    )
+    assert all(row.endswith("✓ equal") for row in texts(lesson, f"{FIELD} tbody tr"))
+
+
+def test_quick_check_marks_an_answer_on_the_server(lesson: Any) -> None:
+    answer = GENERATORS["output_size"](0).answer
+    lesson.locator(f"{QUIZ_SIZE} input").fill(str(answer + 1))
+    lesson.locator(f"{QUIZ_SIZE} button[type='submit']").click()
+    wait_text(lesson, f"{QUIZ_SIZE} .cs-verdict", "Not quite")
+    lesson.locator(f"{QUIZ_SIZE} button[data-key='retry']").click()
+    lesson.locator(f"{QUIZ_SIZE} .cs-verdict").wait_for(state="detached")
+    lesson.locator(f"{QUIZ_SIZE} input").fill(str(answer))
+    lesson.locator(f"{QUIZ_SIZE} input").press("Enter")
+    wait_text(lesson, f"{QUIZ_SIZE} .cs-verdict", "Right")
+
+
+def test_keyboard_reaches_every_widget_and_selects_a_pooled_cell(lesson: Any) -> None:
+    reached: set[str] = set()
+    for _ in range(400):
+        lesson.keyboard.press("Tab")
+        widget = lesson.evaluate("document.activeElement.closest('.cs-widget')?.id ?? ''")
+        reached.add(widget)
+        if all(selector[1:] in reached for selector in ALL):
+            break
+    assert {selector[1:] for selector in ALL} <= reached
+    lesson.locator(f"{POOL} [aria-label^='output row 1, column 1:']").focus()
+    lesson.keyboard.press("ArrowRight")
+    lesson.keyboard.press("Enter")
+    assert lesson.locator(f"{POOL} .cs-sum-text").inner_text() == "max(2, 9, 1, 2) = 9"
+
+
+def test_lessons_link_to_each_other_and_the_index_lists_them(lesson: Any, server_url: str) -> None:
+    lesson.goto(server_url + "/lessons/convolution")
+    lesson.get_by_role("link", name="Stride, padding, pooling and the receptive field").click()
+    lesson.wait_for_url(server_url + LESSON)
+    lesson.get_by_role("link", name="All lessons").click()
+    assert texts(lesson, ".cs-lesson-list a") == [
+        "The convolution operation",
+        "Stride, padding, pooling and the receptive field",
+    ]
+
+
+SHOTS = [
+    ("1-stride", STRIDE),
+    ("2-padding-modes", MODES),
+    ("3-pooling", POOL),
+    ("4-transposed", TRANS),
+    ("5-checkerboard", CHECKER),
+    ("6-receptive", FIELD),
+    ("7-quick-check", QUIZ_SIZE),
+]
+
+
+def test_screenshots_of_every_section(lesson: Any, screenshots: Path) -> None:
+    lesson.locator(f"{POOL} [aria-label^='output row 2, column 2:']").click()
+    lesson.locator(f"{TRANS} button[data-key='step']").click()
+    lesson.locator(f"{TRANS} button[data-key='step']").click()
+    lesson.locator(f"{TRANS} [aria-label^='output row 3, column 3:']").first.click()
+    lesson.mouse.move(0, 0)
+    for name, selector in SHOTS:
+        lesson.locator(selector).screenshot(path=screenshots / f"lesson2-{name}.png")
+
+
+def test_page_fits_a_390_px_phone(
+    browser: Any, server_url: str, watch: Watch, screenshots: Path
+) -> None:
+    for page in open_lesson(browser, server_url, watch, 390):
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        page.locator(f"{TRANS} [aria-label^='gather output row 3, column 3:']").click()
+        page.locator(TRANS).screenshot(path=screenshots / "lesson2-390px-transposed.png")
+        page.locator(FIELD).screenshot(path=screenshots / "lesson2-390px-receptive.png")
+        page.screenshot(path=screenshots / "lesson2-390px-full.png", full_page=True)
+        assert overflow <= 390, f"the page is {overflow} px wide on a 390 px screen"
