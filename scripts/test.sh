@@ -25,5 +25,9 @@ echo "== ruff"
 .venv/bin/ruff format --check src tests benchmarks
 echo "== mypy"
 .venv/bin/mypy
-echo "== pytest"
-.venv/bin/python -m pytest -n 2 "$@"
+# Browser tests run in their own pytest process: Playwright's sync API keeps an event loop
+# running for the whole session, which the async API tests must not share.
+echo "== pytest (engine, tracing, API, CLI)"
+.venv/bin/python -m pytest -n 2 -m "not browser" "$@"
+echo "== pytest (browser)"
+.venv/bin/python -m pytest -n 2 -m browser "$@"
