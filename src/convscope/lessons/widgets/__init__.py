@@ -26,12 +26,10 @@ from . import (
 )
 from .base import Widget, WidgetInputs
 
-WIDGETS: dict[str, Widget] = {
-    widget.name: widget
-    for widget in (flip.WIDGET, step.WIDGET, torch_check.WIDGET, calculator.WIDGET)
-    + (code_trace.WIDGET, gallery.WIDGET, channels.WIDGET, params.WIDGET, quiz.WIDGET)
-}
+FIRST_LESSON = (flip, step, torch_check, calculator, code_trace, gallery, channels, params, quiz)
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
-WIDGETS |= {module.WIDGET.name: module.WIDGET for module in SECOND_LESSON}
+WIDGETS: dict[str, Widget] = {
+    module.WIDGET.name: module.WIDGET for module in (*FIRST_LESSON, *SECOND_LESSON)
+}
 
 __all__ = ["WIDGETS", "Widget", "WidgetInputs"]
