@@ -71,6 +71,7 @@ def test_every_slice_variant_has_one_right_choice_among_four(variant: int) -> No
     ]
     assert verdicts.count(True) == 1
     assert build_state(QuizInputs(kind="slice", variant=variant)) == state  # seeded: repeatable
+    assert state["question"] != build_state(QuizInputs(kind="slice"))["question"]
 
 
 @pytest.mark.parametrize("variant", range(1, 21))

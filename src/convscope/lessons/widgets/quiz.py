@@ -77,7 +77,10 @@ def _slice_question(variant: int) -> SliceQuestion:
     size = int(rng.integers(kernel + 2, 9))
     out = ConvSpec.create(stride=stride).output_size((size, size), (kernel, kernel))[0]
     i, j = (int(value) for value in rng.integers(0, out, size=2))
-    return SliceQuestion(size=size, kernel=kernel, stride=stride, position=(i, j))
+    drawn = SliceQuestion(size=size, kernel=kernel, stride=stride, position=(i, j))
+    if drawn == _slice_question(0):  # "new numbers" must be new
+        return SliceQuestion(size=size, kernel=kernel, stride=stride, position=(0, j))
+    return drawn
 
 
 def _covered(question: SliceQuestion) -> tuple[list[int], list[int]]:
@@ -168,7 +171,8 @@ def _layer(variant: int) -> tuple[int, int, int, bool]:
     rng = np.random.default_rng(variant)
     c_in = int(rng.choice([1, 3, 16, 32, 64, 128, 256]))
     c_out = int(rng.choice([8, 16, 32, 64, 128, 256, 512]))
-    return c_in, c_out, int(rng.choice([1, 3, 5, 7])), bool(rng.integers(0, 4) > 0)
+    layer = c_in, c_out, int(rng.choice([1, 3, 5, 7])), bool(rng.integers(0, 4) > 0)
+    return layer if layer != _layer(0) else (c_in, c_out, 5, True)  # "new numbers" must be new
 
 
 def _params_state(inputs: QuizInputs) -> dict[str, Any]:
