@@ -13,6 +13,7 @@ from scipy import ndimage
 
 from convscope import kernels
 from convscope.render.images import (
+    PHOTOS,
     ImageError,
     decode_upload,
     encode_jpeg,
@@ -51,6 +52,12 @@ def _png_header_claiming(width: int, height: int) -> bytes:
 def test_bundled_photos_load_with_their_documented_sizes(name: str, shape: tuple[int, ...]) -> None:
     pixels = load_photo(name)
     assert pixels.shape == shape and pixels.dtype == np.uint8
+
+
+@pytest.mark.parametrize("name", list(PHOTOS))
+def test_photo_table_gives_each_photos_real_size(name: str) -> None:
+    _, width, height = PHOTOS[name]
+    assert load_photo(name).shape[:2] == (height, width)
 
 
 def test_unknown_photo_lists_the_bundled_ones() -> None:

@@ -38,13 +38,6 @@ EDGE = np.zeros((60, 80), dtype=np.uint8)
 EDGE[:, 40:] = 200
 
 
-def test_widget_lists_the_same_photos_and_limits_as_the_renderer() -> None:
-    assert tuple(gallery.PHOTOS) == images.PHOTOS
-    for name, (_, width, height) in gallery.PHOTOS.items():
-        assert images.load_photo(name).shape[:2] == (height, width)
-    assert gallery.UPLOAD_MEGABYTES * 1024 * 1024 == images.MAX_UPLOAD_BYTES
-
-
 @pytest.mark.parametrize("name", list(kernels.KERNELS))
 def test_how_a_picture_is_shown_matches_the_renderer(name: str) -> None:
     kernel = kernels.KERNELS[name]

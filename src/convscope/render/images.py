@@ -24,7 +24,13 @@ MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 4096 * 4096
 WORKING_SIDE = 512  # uploads are shrunk to this longest side before filtering
 
-PHOTOS = ("camera", "astronaut", "chelsea", "coffee")
+PHOTOS: dict[str, tuple[str, int, int]] = {
+    "camera": ("A photographer with a camera on a tripod (grey; CC0, Lav Varshney)", 512, 512),
+    "astronaut": ("Astronaut Eileen Collins (public domain, NASA)", 512, 512),
+    "chelsea": ("Chelsea the cat (CC0, Stefan van der Walt)", 451, 300),
+    "coffee": ("A cup of coffee (CC0, Rachel Michetti)", 600, 400),
+}
+"""The bundled photographs: name → (credit, width, height), as ``data/images/SOURCES.md`` says."""
 
 Shown = Literal["clipped", "signed"]
 
@@ -150,11 +156,20 @@ def filter_photo(pixels: NDArray[np.uint8], kernel: NDArray[Any]) -> Filtered:
     weight = np.repeat(np.asarray(kernel, dtype=np.float32)[None, None], len(image), axis=0)
     response = conv2d(image, weight, padding="same", groups=len(image), padding_mode="replicate")
     response = response[0] if pixels.ndim == 2 else np.moveaxis(response, 0, -1)
-    return _for_display(response, float(np.sum(kernel)))
+    return _for_display(response, shown_as(np.asarray(kernel)))
 
 
-def _for_display(response: NDArray[Any], weight_sum: float) -> Filtered:
-    if abs(weight_sum) > 1e-9:
+def shown_as(kernel: NDArray[Any]) -> Shown:
+    """Return how a photo filtered by ``kernel`` is drawn.
+
+    ``signed`` when the weights sum to 0 (the response is signed, drawn around mid-grey),
+    otherwise ``clipped`` (the response keeps the photo's brightness).
+    """
+    return "signed" if abs(float(np.sum(kernel))) <= 1e-9 else "clipped"
+
+
+def _for_display(response: NDArray[Any], shown: Shown) -> Filtered:
+    if shown == "clipped":
         pixels = np.clip(np.round(response), 0, 255).astype(np.uint8)
         return Filtered(pixels=pixels, shown="clipped", scale=1.0)
     scale = float(np.percentile(np.abs(response), 99.5)) or 1.0

@@ -11,25 +11,16 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, Literal
 
-import numpy as np
-
 from ... import kernels
+from ...render.images import MAX_UPLOAD_BYTES, PHOTOS
+from ...render.images import shown_as as _shown_as
 from ...tracing.numbers import format_number
 from .base import Widget, WidgetInputs, text_grid
 
-# The bundled photographs (render.images.PHOTOS; a test keeps the two lists equal) with their
-# credits and sizes from data/images/SOURCES.md.
-PHOTOS: dict[str, tuple[str, int, int]] = {
-    "camera": ("A photographer with a camera on a tripod (grey; CC0, Lav Varshney)", 512, 512),
-    "astronaut": ("Astronaut Eileen Collins (public domain, NASA)", 512, 512),
-    "chelsea": ("Chelsea the cat (CC0, Stefan van der Walt)", 451, 300),
-    "coffee": ("A cup of coffee (CC0, Rachel Michetti)", 600, 400),
-}
-"""Name: (credit, width, height); the page reserves each picture's box before it loads."""
 PhotoName = Literal["camera", "astronaut", "chelsea", "coffee"]
 THUMB_SIDE = 160
 LARGE_SIDE = 480
-UPLOAD_MEGABYTES = 8  # render.images.MAX_UPLOAD_BYTES; a test keeps the two equal
+UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 SHOWN_WORDS = {
     "clipped": (
@@ -52,12 +43,8 @@ class GalleryInputs(WidgetInputs):
 
 
 def shown_as(kernel: kernels.Kernel) -> Literal["clipped", "signed"]:
-    """Return how a filtered photo is drawn: ``signed`` when the weights sum to 0, else clipped.
-
-    This is the rule :func:`convscope.render.images.filter_photo` applies; the tests check that
-    both agree for every catalog kernel.
-    """
-    return "signed" if abs(float(np.sum(kernel.values))) <= 1e-9 else "clipped"
+    """Return how a photo filtered by ``kernel`` is drawn (the rule ``filter_photo`` applies)."""
+    return _shown_as(kernel.values)
 
 
 def image_url(photo: str, kernel: str, side: int) -> str:
