@@ -25,9 +25,13 @@ def _commands() -> None:
 
 def _register() -> None:
     # Imported for their side effect of adding a command to ``app``.
-    from . import animate, explain  # noqa: F401
-    from . import serve  # noqa: F401
-    from . import trace  # noqa: F401
+    from . import (  # noqa: F401
+        animate,
+        explain,
+        export,
+        serve,
+        trace,
+    )
 
 
 def main() -> None:

@@ -6,8 +6,29 @@
 // POST /api/widgets/<name>; the server's answer replaces the state and fires change events.
 // Errors from the server go next to the control they name (an element with
 // `data-error-for="<field>"` inside the widget), in the server's own words.
+//
+// In a page written by `convscope export` there is no server: the page carries the widget
+// modules as data: URLs (#cs-static-modules) and, in each placeholder, the states computed
+// ahead of time (script.cs-variants, keyed by the inputs' canonical JSON; inputs the widget
+// refuses map to {refused: {detail, field}}, the server's answer). save_changes looks
+// the new inputs up there; inputs nobody computed get a plain note that they need the engine.
 
 const BUSY_AFTER_MS = 150;
+const STATIC_MODULES = readJson(document.getElementById("cs-static-modules"));
+const NEEDS_SERVER = "This exported page holds the lesson's own examples only; trying new "
+  + "values needs convscope's engine: run `convscope serve` and open the lesson there.";
+
+function readJson(node) { return node ? JSON.parse(node.textContent) : null; }
+
+/** Return `value` as JSON with sorted keys: the exporter's key for a set of inputs. */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
 
 /**
  * @typedef {Object} Model
@@ -19,10 +40,12 @@ const BUSY_AFTER_MS = 150;
  */
 
 class HostModel {
-  constructor(name, state, el) {
+  constructor(name, state, el, variants = null) {
     this.name = name;
     this.state = state;
     this.el = el;
+    this.variants = variants;
+    this.confirmed = structuredClone(state.inputs ?? {});
     this.handlers = new Map();
     this.dirty = new Set();
     this.sequence = 0;
@@ -53,6 +76,7 @@ class HostModel {
 
   replace(state) {
     this.state = state;
+    this.confirmed = structuredClone(state.inputs ?? {});
     for (const key of Object.keys(state)) this.emit(`change:${key}`, state[key]);
     this.emit("change", state);
   }
@@ -73,7 +97,18 @@ class HostModel {
     }
   }
 
+  // An exported page's answer: a state computed ahead of time, or a note naming the field.
+  precomputed(inputs) {
+    const state = this.variants[canonical(inputs)];
+    if (state?.refused) return { ok: false, error: state.refused };  // the server's words
+    if (state) return { ok: true, state: structuredClone(state) };
+    const before = this.confirmed;
+    const field = Object.keys(inputs).find((key) => canonical(inputs[key]) !== canonical(before[key]));
+    return { ok: false, error: { detail: NEEDS_SERVER, field: field ?? null } };
+  }
+
   async request(inputs) {
+    if (this.variants) return this.precomputed(inputs);
     const sequence = ++this.sequence;
     this.controller?.abort();
     this.controller = new AbortController();
@@ -101,9 +136,16 @@ class HostModel {
 function showError(el, error) {
   for (const slot of el.querySelectorAll("[data-error-for]")) slot.textContent = "";
   if (!error) return;
-  const slot = el.querySelector(`[data-error-for="${error.field}"]`)
+  let slot = el.querySelector(`[data-error-for="${error.field}"]`)
     ?? el.querySelector('[data-error-for="*"]');
-  if (slot) slot.textContent = error.detail;
+  if (!slot) {  // a widget without error slots still shows the words, at its foot
+    slot = document.createElement("p");
+    slot.className = "cs-error-box";
+    slot.dataset.errorFor = "*";
+    slot.setAttribute("role", "status");
+    el.append(slot);
+  }
+  slot.textContent = error.detail;
 }
 
 // ---- state that survives a reload: the inputs a learner changed, per widget, per page ----
@@ -125,9 +167,11 @@ async function mount(el) {
   const name = el.dataset.widget;
   const state = JSON.parse(el.querySelector("script.cs-state").textContent);
   const initial = structuredClone(state.inputs);
-  const module = await import(`/static/js/${el.dataset.module}`);
+  const variants = STATIC_MODULES ? readJson(el.querySelector("script.cs-variants")) ?? {} : null;
+  const url = STATIC_MODULES ? STATIC_MODULES[el.dataset.module] : `/static/js/${el.dataset.module}`;
+  const module = await import(url);
   el.replaceChildren();
-  const model = new HostModel(name, state, el);
+  const model = new HostModel(name, state, el, variants);
   module.default.render({ model, el });
   model.on("saved", (inputs) => remember(el, inputs, initial));
   const saved = recalled(el);

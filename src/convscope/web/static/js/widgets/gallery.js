@@ -69,6 +69,10 @@ class Gallery {
   }
 
   async upload(file) {
+    if (!this.model.get("upload").url) {  // an exported page: no server to filter the picture
+      this.showUploadError("Filtering your own picture needs convscope's engine: run `convscope serve`.");
+      return;
+    }
     const body = new FormData();
     body.append(this.model.get("upload").field, file);
     this.el.setAttribute("aria-busy", "true");

@@ -1,0 +1,136 @@
+"""``convscope export``: lessons as a static site that works from ``file://`` and any host.
+
+Each lesson becomes ``<slug>.html`` beside an ``index.html``; styles go to ``assets/css/`` and
+pictures to ``assets/media/``. Nothing is fetched at run time: the widget modules travel inside
+the page as ``data:`` URLs (Chromium refuses module files from ``file://``), and every state a
+widget may show is computed now, by the same builders the server uses, and written into its
+placeholder (see :mod:`.variants`). The page's host shim finds them there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .. import __version__
+from ..lessons import Lesson
+from ..lessons.sources import LessonLibrary
+from ..lessons.widgets import WIDGETS
+from ..web.pages import _summary as lesson_summary
+from .assets import MediaFolder
+from .bundle import STATIC, bundle_file, bundle_module, data_url
+from .files import prepare_folder, write_atomic
+from .variants import state_table
+
+PALETTE = Path(__file__).resolve().parents[1] / "data" / "palette.css"
+_PLACEHOLDER = re.compile(
+    r'(?P<open><div class="cs-widget" id="[^"]*" data-widget="(?P<name>[a-z0-9_]+)" '
+    r'data-module="(?P<module>[^"]+)"[^>]*>)'
+    r'<script type="application/json" class="cs-state">(?P<state>.*?)</script>',
+    re.DOTALL,
+)
+_LESSON_LINK = re.compile(r'href="/lessons/(?P<slug>[A-Za-z0-9_.-]+)"')
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote: the folder, the pages, and how many states and pictures."""
+
+    out: Path
+    pages: list[str] = field(default_factory=list)
+    states: int = 0
+    pictures: int = 0
+    mistakes: list[str] = field(default_factory=list)
+
+
+def export_site(source: Path | None, out: Path, *, force: bool = False) -> ExportSummary:
+    """Write the lessons in ``source`` (``None``: the shipped ones) as a static site in ``out``.
+
+    Raises
+    ------
+    ValueError
+        When ``source`` holds no lesson, or ``out`` is not empty and ``force`` is off.
+    """
+    from ..web import create_app  # the app answers the picture addresses in states
+
+    library = LessonLibrary.builtin() if source is None else LessonLibrary.at(source)
+    root = prepare_folder(out, force=force)
+    summary = ExportSummary(root)
+    media = MediaFolder(create_app(), lambda name, data: write_atomic(root, name, data))
+    sheets = _copy_stylesheets(root)
+    lessons = [library.render(slug) for slug in library.slugs()]
+    for at, lesson in enumerate(lessons):
+        neighbours = (
+            lessons[at - 1] if at else None,
+            lessons[at + 1] if at + 1 < len(lessons) else None,
+        )
+        page = _lesson_page(lesson, neighbours, sheets, media, summary)
+        write_atomic(root, f"{lesson.slug}.html", page)
+        summary.pages.append(f"{lesson.slug}.html")
+        summary.mistakes.extend(lesson.errors)
+    index = _TEMPLATES.get_template("index.html").render(
+        entries=[(lesson, lesson_summary(lesson)) for lesson in lessons],
+        stylesheets=sheets,
+        version=__version__,
+    )
+    write_atomic(root, "index.html", index)
+    summary.pages.insert(0, "index.html")
+    summary.pictures = sum(1 for name in media.saved.values() if name)
+    return summary
+
+
+def _copy_stylesheets(root: Path) -> list[str]:
+    sources = [PALETTE, *sorted((STATIC / "css").glob("*.css"))]
+    for sheet in sources:
+        write_atomic(root, f"assets/css/{sheet.name}", sheet.read_bytes())
+    return [sheet.name for sheet in sources]
+
+
+def _lesson_page(
+    lesson: Lesson,
+    neighbours: tuple[Lesson | None, Lesson | None],
+    sheets: list[str],
+    media: MediaFolder,
+    summary: ExportSummary,
+) -> str:
+    modules: dict[str, str] = {}
+
+    def precompute(match: re.Match[str]) -> str:
+        widget = WIDGETS[match["name"]]
+        state = json.loads(match["state"])
+        table = {key: media.localize(value) for key, value in state_table(widget, state).items()}
+        summary.states += sum(1 for value in table.values() if "refused" not in value)
+        modules[match["module"]] = data_url(bundle_module(match["module"]))
+        first = next(iter(table.values()))
+        return (
+            f'{match["open"]}<script type="application/json" class="cs-state">{_script_json(first)}'
+            f'</script><script type="application/json" class="cs-variants">{_script_json(table)}'
+            "</script>"
+        )
+
+    body = _PLACEHOLDER.sub(precompute, lesson.html)
+    body = _LESSON_LINK.sub(lambda link: f'href="{link["slug"]}.html"', body)
+    return _TEMPLATES.get_template("lesson.html").render(
+        lesson=lesson,
+        body=body,
+        previous=neighbours[0],
+        next=neighbours[1],
+        stylesheets=sheets,
+        modules_json=json.dumps(modules),
+        host_url=data_url(bundle_file(STATIC / "js" / "host.js")),
+        version=__version__,
+    )
+
+
+def _script_json(value: Any) -> str:
+    # "</" would end the <script> element early; "<\/" reads the same to JSON.parse.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
