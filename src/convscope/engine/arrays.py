@@ -112,3 +112,24 @@ def layout_for(input_ndim: int, weight_ndim: int) -> Layout:
 def to_canonical(array: NDArray[Any], leading_axes: int) -> NDArray[Any]:
     """Return ``array`` with ``leading_axes`` axes of length 1 added in front."""
     return array.reshape((1,) * leading_axes + array.shape)
+
+
+def check_bias(bias: NDArray[Any] | None, out_channels: int, teaching: bool) -> NDArray[Any] | None:
+    """Return the bias as ``(C_out,)``, or raise naming the shape it must have.
+
+    The teaching shapes (one output map) also take a single number.
+    """
+    if bias is None:
+        return None
+    if bias.ndim == 0 and (teaching or out_channels == 1):
+        return bias.reshape(1)
+    if bias.shape != (out_channels,) and teaching:
+        raise ValueError(
+            f"bias must be one number for the single output map, got shape {bias.shape}"
+        )
+    if bias.shape != (out_channels,):
+        raise ValueError(
+            f"bias must have shape ({out_channels},), one number per output channel; "
+            f"got shape {bias.shape}"
+        )
+    return bias

@@ -12,6 +12,7 @@ from . import algorithms
 from .arrays import (
     Layout,
     as_numeric_array,
+    check_bias,
     compute_dtype,
     layout_for,
     result_dtype,
@@ -87,7 +88,7 @@ def prepare(
     canonical_input = to_canonical(input_array, layout.input_axes).astype(work, copy=False)
     canonical_weight = to_canonical(weight_array, layout.weight_axes).astype(work, copy=False)
     _check_channels(input_array.shape, weight_array.shape, spec.groups, layout)
-    canonical_bias = _check_bias(bias_array, canonical_weight.shape[0], layout)
+    canonical_bias = check_bias(bias_array, canonical_weight.shape[0], layout.teaching)
     kernel_size = (canonical_weight.shape[2], canonical_weight.shape[3])
     spec.output_size((canonical_input.shape[2], canonical_input.shape[3]), kernel_size)
     return Problem(
@@ -264,25 +265,6 @@ def _check_channels(
             f"{weight_shape} expects {group_channels} per group × {groups} group(s) = "
             f"{group_channels * groups}; the weight's second axis must be C_in / groups"
         )
-
-
-def _check_bias(
-    bias: NDArray[Any] | None, out_channels: int, layout: Layout
-) -> NDArray[Any] | None:
-    if bias is None:
-        return None
-    if bias.ndim == 0 and (layout.teaching or out_channels == 1):
-        return bias.reshape(1)
-    if bias.shape != (out_channels,) and layout.teaching:
-        raise ValueError(
-            f"bias must be one number for the single output map, got shape {bias.shape}"
-        )
-    if bias.shape != (out_channels,):
-        raise ValueError(
-            f"bias must have shape ({out_channels},), one number per output channel; "
-            f"got shape {bias.shape}"
-        )
-    return bias
 
 
 def _check_teaching_channels(

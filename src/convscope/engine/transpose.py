@@ -13,7 +13,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .arrays import as_numeric_array, compute_dtype, layout_for, result_dtype, to_canonical
+from .arrays import (
+    as_numeric_array,
+    check_bias,
+    compute_dtype,
+    layout_for,
+    result_dtype,
+    to_canonical,
+)
 from .spec import Pair, as_pair
 
 
@@ -201,7 +208,7 @@ def _prepare(
         w4 = np.swapaxes(w4, 0, 1)  # a (C, kH, kW) kernel maps C channels to one
     _check_channels(x4.shape, w4.shape, spec.groups)
     out_channels = w4.shape[1] * spec.groups
-    b1 = _check_bias(b, out_channels, layout.teaching)
+    b1 = check_bias(b, out_channels, layout.teaching)
     spec.output_size((x4.shape[2], x4.shape[3]), (w4.shape[2], w4.shape[3]))
     b1 = None if b1 is None else b1.astype(work, copy=False)
     return x4, w4, b1, spec, layout.output_drop, dtype
@@ -217,18 +224,3 @@ def _check_channels(x_shape: tuple[int, ...], w_shape: tuple[int, ...], groups: 
         )
     if x_shape[1] % groups:
         raise ValueError(f"groups={groups} must divide the input channels ({x_shape[1]})")
-
-
-def _check_bias(
-    bias: NDArray[Any] | None, out_channels: int, teaching: bool
-) -> NDArray[Any] | None:
-    if bias is None:
-        return None
-    if bias.ndim == 0 and (teaching or out_channels == 1):
-        return bias.reshape(1)
-    if bias.shape != (out_channels,):
-        raise ValueError(
-            f"bias must have shape ({out_channels},), one number per output channel; "
-            f"got shape {bias.shape}"
-        )
-    return bias
