@@ -72,6 +72,5 @@ def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
     if in_channels % groups or out_channels % groups:
         raise ValueError(
-            f"groups={groups} must divide in_channels={in_channels} and "
-            f"out_channels={out_channels}"
+            f"groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"
         )
