@@ -442,6 +442,24 @@ def print_table(rows: list[Row]) -> None:
             )
 
 
+def markdown_table(rows: list[Row]) -> str:
+    """Return the headline table as Markdown, for benchmarks/README.md."""
+    lines = [
+        "| case | problem | auto ms | chosen | fastest reference ms | ratio | best-repeat ratio |",
+        "| --- | --- | ---: | --- | --- | ---: | ---: |",
+    ]
+    for row in rows:
+        s = summary(row)
+        ref = f"{s['fastest_reference']} {s['reference_ms']:.2f}" if s["fastest_reference"] else "-"
+        ratios = f"{s['ratio']:.2f} | {s['best_ratio']:.2f}" if s["ratio"] else "- | -"
+        if "speedup_over_python_loop" in s:
+            ratios += f" (Python loop: {s['speedup_over_python_loop']:.0f}× slower)"
+        lines.append(
+            f"| {row.case} | {row.title} | {s['auto_ms']:.2f} | {row.chosen} | {ref} | {ratios} |"
+        )
+    return "\n".join(lines)
+
+
 def environment() -> dict[str, Any]:
     """Return the machine, library versions, BLAS configuration and relevant variables."""
     info: dict[str, Any] = {
@@ -504,6 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {case.name} done: auto {s['auto_ms']:.2f} ms ({rows[-1].chosen})", flush=True)
     web = web_cases(args.server)
     print_table(rows)
+    print("\n" + markdown_table(rows))
     out = args.json or RESULTS / f"engine-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(

@@ -27,7 +27,7 @@ from ._separable import kernel_factors
 from .spec import ConvSpec
 
 GEMM_FLOPS = 150e9  # float32 matrix product, both cores, large inner dimension
-GEMM_HALF_INNER = 24  # inner dimension at which a product runs at half that rate
+GEMM_HALF_INNER = 64  # inner dimension at which a product runs at half that rate
 INTEGER_GEMM_FLOPS = 1.5e9  # NumPy's int64 matmul loop, no BLAS
 AXPY_RATE = 6e9  # float32 multiply-adds per second of BLAS axpy on in-cache pieces, one thread
 CELL_RATE = 3e9  # in-cache multiply-adds per second per thread (NumPy element-wise, float32)
