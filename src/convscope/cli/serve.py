@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import webbrowser
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ import typer
 from ..lessons import Lesson
 from ..lessons.sources import LessonLibrary
 from . import app
+from .serving import open_browser as open_in_browser
 
 
 def free_port(host: str) -> int:
@@ -89,11 +89,20 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the lesson in a browser.")
     ] = True,
+    workers: Annotated[
+        int, typer.Option(help="Server processes; 2 or more for a class.", min=1, max=32)
+    ] = 1,
+    allow_code: Annotated[
+        bool,
+        typer.Option(
+            "--allow-code",
+            help="Run code learners edit (sandboxed) even on a network address; see docs.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the interactive lessons (or your own lesson file or folder) in the browser."""
-    import uvicorn
-
     from ..web import create_app
+    from .serving import code_runs_for, port_is_free, port_taken_message, run_server
 
     library = _library(path)
     report = MistakeReporter()
@@ -103,10 +112,16 @@ def serve(
             f"{len(library.slugs())} lesson(s) from {library.root}, {count} mistake(s); "
             "saving a file reloads its page"
         )
+    if port and not port_is_free(host, port):
+        raise typer.BadParameter(port_taken_message(host, port), param_hint="--port")
     chosen = port or free_port(host)
     url = lesson_url(host, chosen)
+    code_runs = code_runs_for(host, allow_code)
+    if not code_runs:
+        typer.echo("running edited code is off on a network address (--allow-code turns it on)")
     typer.echo(f"convscope is serving the lesson at {url}  (Ctrl+C stops it)")
     if open_browser:
         # Opened once the server has had a moment to bind, so the first request is answered.
-        threading.Timer(0.8, webbrowser.open, args=(url,)).start()
-    uvicorn.run(create_app(library, report), host=host, port=chosen, log_level="warning")
+        threading.Timer(0.8, open_in_browser, args=(url,)).start()
+    application = create_app(library, report, code_runs=code_runs)
+    run_server(application, host, chosen, workers, library.root if library else None)

@@ -10,19 +10,28 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..lessons.sources import LessonLibrary
 from .api import api_router
+from .code_api import CODE_RUN_PATH, code_router
 from .errors import BodyLimit, install_error_handlers
 from .gallery import UPLOAD_BODY_LIMIT, UPLOAD_PATH, gallery_router
+from .limits import REQUEST_SECONDS, TimeLimit
 from .pages import LessonReport, page_router
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(lessons: LessonLibrary | None = None, report: LessonReport | None = None) -> FastAPI:
+def create_app(
+    lessons: LessonLibrary | None = None,
+    report: LessonReport | None = None,
+    *,
+    code_runs: bool | None = None,
+) -> FastAPI:
     """Return a new convscope web application: pages at ``/``, the API at ``/api``.
 
     ``lessons`` serves a teacher's lesson file or folder instead of the shipped lessons (read
     afresh on every page load, the page reloading itself when a file is saved); ``report`` is
-    called with every such lesson rendered, so a command can print its mistakes.
+    called with every such lesson rendered, so a command can print its mistakes. ``code_runs``
+    says whether ``POST /api/code/run`` runs a learner's edited code in the sandbox: ``None``
+    (the default) allows it only on connections from this computer to itself.
 
     The OpenAPI document is at ``/openapi.json``; FastAPI's interactive docs pages are off
     because they load their scripts from a CDN, and nothing here may.
@@ -42,10 +51,14 @@ def create_app(lessons: LessonLibrary | None = None, report: LessonReport | None
     )
     app.state.lessons = lessons
     app.state.report = report
+    app.state.code_runs = code_runs
     install_error_handlers(app)
     app.add_middleware(BodyLimit, paths={UPLOAD_PATH: UPLOAD_BODY_LIMIT})
+    # The code route bounds itself (a queue wait plus the sandbox's own wall clock).
+    app.add_middleware(TimeLimit, seconds=REQUEST_SECONDS, paths={CODE_RUN_PATH: 15.0})
     app.include_router(api_router())
     app.include_router(gallery_router())
+    app.include_router(code_router())
     app.include_router(page_router())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

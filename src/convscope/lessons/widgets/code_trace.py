@@ -184,6 +184,14 @@ def traced_example(name: str) -> dict[str, Any]:
     """Return the page's view of example ``name`` run under the code tracer (cached)."""
     source = (EXAMPLES / f"{name}.py").read_text(encoding="utf-8")
     data = trace_source(source, filename=f"{name}.py").to_json()
+    return trace_view(source, data, f"{name}.py")
+
+
+def trace_view(source: str, data: dict[str, Any], filename: str) -> dict[str, Any]:
+    """Return the page's view of ``source`` from its trace JSON: lines, runs and loop cards.
+
+    ``data`` is ``CodeTrace.to_json()``, made here or by the sandbox for code a learner edited.
+    """
     runs = _runs(data["steps"])
     loops = data["loops"]
     cards = {
@@ -205,7 +213,7 @@ def traced_example(name: str) -> dict[str, Any]:
         for number, html in enumerate(_highlighted_lines(source), start=1)
     ]
     return {
-        "filename": f"{name}.py",
+        "filename": filename,
         "lines": lines,
         "stdout": data["stdout"],
         "stopped": data["stopped"],

@@ -1,0 +1,114 @@
+"""Running ``convscope serve`` for a class: worker processes, a taken port, no browser, Ctrl-C.
+
+With ``--workers N`` uvicorn starts N processes, each building its own app through
+:func:`app_from_environment` (uvicorn needs an import string for that, not an app object); the
+choices of the command reach them as environment variables. Nothing a learner does is kept in
+a process's memory: every request carries its widget's whole inputs, uploads are answered and
+forgotten, and the caches hold pure functions of the shipped files, so any worker can answer
+any request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import socket
+import webbrowser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+LESSONS_VARIABLE = "CONVSCOPE_SERVE_LESSONS"
+CODE_VARIABLE = "CONVSCOPE_SERVE_CODE"
+FACTORY = "convscope.cli.serving:app_from_environment"
+_SEARCHED_PORTS = 50
+
+
+def is_loopback(host: str) -> bool:
+    """Return whether ``host`` is an address only this computer can reach (127.x, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Return whether a server could listen on ``host:port`` right now."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # uvicorn sets SO_REUSEADDR too: a port left in TIME_WAIT is not "taken" for it.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def next_free_port(host: str, port: int) -> int | None:
+    """Return the first free port after ``port`` on ``host`` (of the next 50), or None."""
+    for candidate in range(port + 1, min(port + 1 + _SEARCHED_PORTS, 65536)):
+        if port_is_free(host, candidate):
+            return candidate
+    return None
+
+
+def port_taken_message(host: str, port: int) -> str:
+    """Return what to tell a teacher whose port is taken, suggesting the next free one."""
+    free = next_free_port(host, port)
+    hint = f"try --port {free} (free right now)" if free else "try --port 0 to let convscope pick"
+    return f"port {port} on {host} is already in use (another server?); {hint}"
+
+
+def open_browser(url: str) -> None:
+    """Open ``url`` in a browser; when none can be opened, print the address to open by hand."""
+    try:
+        opened = webbrowser.open(url)
+    except Exception:  # a broken browser setting must not stop the server
+        opened = False
+    if not opened:
+        typer.echo(f"no browser could be opened here; open {url} in one yourself")
+
+
+def code_runs_for(host: str, allow_code: bool) -> bool:
+    """Return whether edited code runs: on a loopback address, or when the teacher allowed it."""
+    return allow_code or is_loopback(host)
+
+
+def app_from_environment() -> FastAPI:
+    """Return the app one worker process serves, built from the command's choices."""
+    from ..lessons.sources import LessonLibrary
+    from ..web import create_app
+    from .serve import MistakeReporter
+
+    path = os.environ.get(LESSONS_VARIABLE, "")
+    library = LessonLibrary.at(Path(path)) if path else None
+    code_runs = os.environ.get(CODE_VARIABLE, "off") == "on"
+    return create_app(library, MistakeReporter() if library else None, code_runs=code_runs)
+
+
+def run_server(app: FastAPI, host: str, port: int, workers: int, library_root: Path | None) -> None:
+    """Serve ``app`` (one process) or ``workers`` processes like it; Ctrl-C stops it quietly."""
+    import uvicorn
+
+    try:
+        if workers == 1:
+            uvicorn.run(app, host=host, port=port, log_level="warning")
+            return
+        os.environ[LESSONS_VARIABLE] = str(library_root or "")
+        os.environ[CODE_VARIABLE] = "on" if app.state.code_runs else "off"
+        uvicorn.run(
+            FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning"
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            typer.echo("convscope stopped serving.")
