@@ -10,6 +10,7 @@ the page has no server to send to.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -36,11 +37,14 @@ class MediaFolder:
         ``write(relative_path, data)``: stores a file in the export (atomically).
     prefix : str
         The folder, relative to the pages, the pictures go in.
+    inline : bool
+        Write each picture into the state as a ``data:`` URL instead (a notebook has no folder).
     """
 
     app: ASGIApp
     write: Callable[[str, bytes], object]
     prefix: str = "assets/media/"
+    inline: bool = False
     saved: dict[str, str | None] = field(default_factory=dict)
 
     def localize(self, value: Any) -> Any:
@@ -60,6 +64,8 @@ class MediaFolder:
             suffix = _SUFFIX.get(kind)
             if status != 200 or suffix is None:
                 self.saved[address] = None
+            elif self.inline:
+                self.saved[address] = f"data:{kind};base64," + base64.b64encode(body).decode()
             else:
                 name = self.prefix + hashlib.sha256(body).hexdigest()[:20] + suffix
                 self.write(name, body)
