@@ -140,7 +140,7 @@ def code_router() -> APIRouter:
     router = APIRouter(prefix="/api/code", tags=["code"])
     router.add_api_route("/status", code_run_status, methods=["GET"])
     errors: dict[int | str, dict[str, Any]] = {
-        status: {"model": ErrorResponse} for status in (403, 413, 422, 503)
+        status: {"model": ErrorResponse} for status in (400, 403, 413, 422, 503)
     }
     router.add_api_route(
         "/run",

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 256 * 1024
@@ -77,12 +78,21 @@ async def _on_type_error(request: Request, error: Exception) -> JSONResponse:
     return error_json(400, str(error), _engine_field(str(error)))
 
 
+async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
+    # FastAPI's own refusals (a body that is not JSON, an unknown path) get the same shape.
+    assert isinstance(error, HTTPException)
+    answer = error_json(error.status_code, str(error.detail), None)
+    answer.headers.update(error.headers or {})
+    return answer
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn schema and engine errors into 4xx JSON."""
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(ValidationError, _on_request_validation)
     app.add_exception_handler(ValueError, _on_value_error)
     app.add_exception_handler(TypeError, _on_type_error)
+    app.add_exception_handler(HTTPException, _on_http_error)
 
 
 class BodyLimit:

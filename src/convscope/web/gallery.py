@@ -30,6 +30,7 @@ from ..render.images import (
     load_photo,
     shrink,
 )
+from .api import ERRORS
 from .errors import error_json
 
 UPLOAD_PATH = "/api/gallery/upload"
@@ -111,7 +112,7 @@ async def upload(
 
 def gallery_router() -> APIRouter:
     """Return the router of the gallery's picture routes (under ``/api/gallery``)."""
-    router = APIRouter(prefix="/api/gallery", tags=["gallery"])
+    router = APIRouter(prefix="/api/gallery", tags=["gallery"], responses=ERRORS)
     router.add_api_route(
         "/upload",
         upload,

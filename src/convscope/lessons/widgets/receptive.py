@@ -168,6 +168,8 @@ def _maps(
 def _region_text(counts: np.ndarray[Any, Any]) -> str:
     rows = np.flatnonzero(counts.any(axis=1))
     cols = np.flatnonzero(counts.any(axis=0))
+    if not rows.size:  # the padding is so wide that this cell's window sees only padding
+        return "no cell of this map: the window covers only padding"
     return (
         f"rows {rows[0]}–{rows[-1]}, columns {cols[0]}–{cols[-1]} "
         f"({len(rows)}×{len(cols)} cells inside the map); at most {_paths(int(counts.max()))} "
