@@ -98,6 +98,22 @@ def test_a_precomputed_stride_works_and_new_numbers_ask_for_serve(open_page: Any
     note.first.wait_for()
 
 
+def test_the_animation_runs_to_the_last_position_from_disk(open_page: Any) -> None:
+    page = open_page("convolution.html")
+    page.locator(f"{CALC} select[data-key='speed']").select_option("300")
+    page.locator(f"{CALC} button[data-key='play']").click()
+    page.wait_for_function(
+        "s => document.querySelector(s)?.textContent === 'position 9 of 9'",
+        arg=f"{CALC} .cs-player [role='status']",
+        timeout=10_000,
+    )
+    page.wait_for_function(
+        "s => document.querySelector(s)?.textContent === 'Animate'",
+        arg=f"{CALC} button[data-key='play']",
+    )
+    assert page.locator(f"{CALC} .cs-explain .cs-result").inner_text() == "320"
+
+
 def test_gallery_kernels_show_pictures_saved_beside_the_page(open_page: Any, site: Path) -> None:
     page = open_page("convolution.html")
     gallery = page.locator(GALLERY)
