@@ -1,0 +1,19 @@
+"""The docstring examples of the teacher-facing modules run and print what they claim."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["convscope.export.variants", "convscope.lessons.sources", "convscope.widgets"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    if name == "convscope.widgets":
+        pytest.importorskip("anywidget")
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
