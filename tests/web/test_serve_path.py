@@ -140,3 +140,19 @@ def test_a_path_without_lessons_is_refused_with_a_clear_message(tmp_path: Path) 
 def test_builtin_pages_do_not_poll_for_changes() -> None:
     page = TestClient(create_app()).get("/lessons/stride-padding-pooling").text
     assert "reload.js" not in page
+
+
+def test_terminal_gets_each_mistake_once_and_hears_when_they_are_fixed(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from convscope.cli.serve import MistakeReporter, check_lessons
+
+    report = MistakeReporter()
+    library = LessonLibrary.at(folder)
+    assert check_lessons(library, report) == 3
+    assert check_lessons(library, report) == 3  # the same mistakes are not printed again
+    printed = capsys.readouterr().err
+    assert printed.count("lesson mistake: 02-broken.md, line 5:") == 1
+    (folder / "02-broken.md").write_text(GOOD, encoding="utf-8")
+    check_lessons(library, report)
+    assert "02-broken: no mistakes left" in capsys.readouterr().err
