@@ -31,9 +31,10 @@ GEMM_HALF_INNER = 64  # inner dimension at which a product runs at half that rat
 INTEGER_GEMM_FLOPS = 1.5e9  # NumPy's int64 matmul loop, no BLAS
 AXPY_RATE = 6e9  # float32 multiply-adds per second of BLAS axpy on in-cache pieces, one thread
 CELL_RATE = 3e9  # in-cache multiply-adds per second per thread (NumPy element-wise, float32)
-COPY_BYTES = 6e9  # large copies, bytes per second
+COPY_BYTES = 20e9  # copies into cache-sized buffers, bytes per second (the benchmark measures ~24)
 FFT_FLOPS = 6e9  # scipy.fft per worker, counting 2.5 n log2 n per real transform
 CALL_SECONDS = 2e-6  # fixed price of one NumPy call
+IM2COL_MAX_BYTES = 64 * 2**20  # auto never builds a larger im2col matrix (per image)
 FFT_CALL_SECONDS = 150e-6  # fixed price of the FFT path: plans, three transforms, a copy
 
 
@@ -42,7 +43,9 @@ def estimate_costs(
 ) -> dict[str, float]:
     """Return the predicted seconds of each algorithm that suits this problem."""
     shape = _Shape(padded_shape, weight.shape, spec, dtype)
-    costs = {"tap_gemm": shape.tap_gemm(), "im2col_gemm": shape.im2col_gemm()}
+    costs = {"tap_gemm": shape.tap_gemm()}
+    if shape.im2col_bytes() <= IM2COL_MAX_BYTES:
+        costs["im2col_gemm"] = shape.im2col_gemm()
     if one_channel_per_output(weight, spec.groups):
         costs["depthwise"] = shape.depthwise()
     if dtype.kind == "f":  # FFT rounds: integers must stay exact
@@ -98,6 +101,10 @@ class _Shape:
         calls = self.batch * self.taps * (2 + self.spec.groups / 8) * CALL_SECONDS
         return self._gemm_seconds(flops, self.group_channels) + accumulate + calls + self.phase_copy
 
+    def im2col_bytes(self) -> int:
+        """Return the size of one image's im2col matrix."""
+        return int(self.channels * self.taps * self.flat_length * self.dtype.itemsize)
+
     def im2col_gemm(self) -> float:
         """Return the seconds of copying the taps into one matrix and one product per image."""
         inner = self.group_channels * self.taps
@@ -141,4 +148,5 @@ class _Shape:
         scale = self.dtype.itemsize / 4
         workers = WORKERS if size >= PARALLEL_FFT_SIZE else 1
         arithmetic = transform_flops / (FFT_FLOPS * workers) + product_flops / (CELL_RATE * THREADS)
-        return scale * arithmetic + FFT_CALL_SECONDS
+        return scale * arithmetic + IM2COL_MAX_BYTES = 64 * 2**20  # auto never builds a larger im2col matrix (per image)
+FFT_CALL_SECONDS
