@@ -148,5 +148,4 @@ class _Shape:
         scale = self.dtype.itemsize / 4
         workers = WORKERS if size >= PARALLEL_FFT_SIZE else 1
         arithmetic = transform_flops / (FFT_FLOPS * workers) + product_flops / (CELL_RATE * THREADS)
-        return scale * arithmetic + IM2COL_MAX_BYTES = 64 * 2**20  # auto never builds a larger im2col matrix (per image)
-FFT_CALL_SECONDS
+        return scale * arithmetic + FFT_CALL_SECONDS
