@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from convscope.cli import _register, app
 from convscope.export import bundle_module, export_site, files
 from convscope.export.files import write_atomic
-from convscope.export.variants import canonical, field_values, state_table
+from convscope.export.variants import canonical, field_values, state_table, unpack
 from convscope.lessons.widgets import WIDGETS
 
 STEP_LESSON = """# Mine
@@ -41,7 +41,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def states_in(page: str) -> list[dict[str, dict[str, object]]]:
     found = re.findall(r'<script type="application/json" class="cs-variants">(.*?)</script>', page)
-    return [json.loads(text.replace("<\\/", "</")) for text in found]
+    return [unpack(json.loads(text.replace("<\\/", "</"))) for text in found]
 
 
 def test_site_has_index_page_styles_and_pictures(site: Path) -> None:

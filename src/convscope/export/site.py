@@ -25,7 +25,7 @@ from ..web.pages import _summary as lesson_summary
 from .assets import MediaFolder
 from .bundle import STATIC, bundle_file, bundle_module, data_url
 from .files import prepare_folder, write_atomic
-from .variants import state_table
+from .variants import pack, state_table
 
 PALETTE = Path(__file__).resolve().parents[1] / "data" / "palette.css"
 _PLACEHOLDER = re.compile(
@@ -110,11 +110,10 @@ def _lesson_page(
         table = {key: media.localize(value) for key, value in state_table(widget, state).items()}
         summary.states += sum(1 for value in table.values() if "refused" not in value)
         modules[match["module"]] = data_url(bundle_module(match["module"]))
-        first = next(iter(table.values()))
+        first, packed = _script_json(next(iter(table.values()))), _script_json(pack(table))
         return (
-            f'{match["open"]}<script type="application/json" class="cs-state">{_script_json(first)}'
-            f'</script><script type="application/json" class="cs-variants">{_script_json(table)}'
-            "</script>"
+            f'{match["open"]}<script type="application/json" class="cs-state">{first}</script>'
+            f'<script type="application/json" class="cs-variants">{packed}</script>'
         )
 
     body = _PLACEHOLDER.sub(precompute, lesson.html)

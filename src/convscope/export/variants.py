@@ -173,3 +173,72 @@ def _pairs(item: Any, metadata: list[Any]) -> list[Any]:
     if not values or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return []
     return [list(pair) for pair in itertools.product(values, repeat=2)]
+
+
+SHARED_MIN_CHARS = 512
+"""A part of the states repeated at least twice and at least this long is written once."""
+
+
+def pack(table: dict[str, Any]) -> dict[str, Any]:
+    """Return ``table`` as ``{"shared": [...], "states": {...}}`` with repeated parts written once.
+
+    Many states of one widget repeat the same large parts (the kernel catalog, photographs); each
+    such part becomes ``{"$shared": index}`` in the states, and :func:`unpack` (or the page's
+    host) puts it back.
+
+    Examples
+    --------
+    >>> table = {"a": {"big": ["x" * 600], "n": 1}, "b": {"big": ["x" * 600], "n": 2}}
+    >>> packed = pack(table)
+    >>> packed["states"]["b"]
+    {'big': {'$shared': 0}, 'n': 2}
+    >>> unpack(packed) == table
+    True
+    """
+    counts: dict[str, int] = {}
+    _count(table, counts)
+    repeated = {text for text, count in counts.items() if count > 1}
+    shared: dict[str, int] = {}
+    states = {key: _share(state, repeated, shared) for key, state in table.items()}
+    return {"shared": [json.loads(text) for text in shared], "states": states}
+
+
+def unpack(packed: dict[str, Any]) -> dict[str, Any]:
+    """Return the table :func:`pack` was given."""
+    return {key: _expand(state, packed["shared"]) for key, state in packed["states"].items()}
+
+
+def _count(value: Any, counts: dict[str, int]) -> str:
+    # Serialise bottom-up, counting each large part's text once per place it appears.
+    if isinstance(value, dict):
+        text = (
+            "{" + ",".join(f"{json.dumps(k)}:{_count(v, counts)}" for k, v in value.items()) + "}"
+        )
+    elif isinstance(value, list):
+        text = "[" + ",".join(_count(item, counts) for item in value) + "]"
+    else:
+        return json.dumps(value, ensure_ascii=False)
+    if len(text) >= SHARED_MIN_CHARS:
+        counts[text] = counts.get(text, 0) + 1
+    return text
+
+
+def _share(value: Any, repeated: set[str], shared: dict[str, int]) -> Any:
+    if not isinstance(value, dict | list):
+        return value
+    text = _count(value, {})
+    if text in repeated:
+        return {"$shared": shared.setdefault(text, len(shared))}
+    if isinstance(value, dict):
+        return {key: _share(item, repeated, shared) for key, item in value.items()}
+    return [_share(item, repeated, shared) for item in value]
+
+
+def _expand(value: Any, shared: list[Any]) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$shared"}:
+            return shared[value["$shared"]]
+        return {key: _expand(item, shared) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_expand(item, shared) for item in value]
+    return value

@@ -9,8 +9,10 @@
 //
 // In a page written by `convscope export` there is no server: the page carries the widget
 // modules as data: URLs (#cs-static-modules) and, in each placeholder, the states computed
-// ahead of time (script.cs-variants, keyed by the inputs' canonical JSON; inputs the widget
-// refuses map to {refused: {detail, field}}, the server's answer). save_changes looks
+// ahead of time (script.cs-variants: {shared, states}, states keyed by the inputs' canonical
+// JSON, parts repeated between states written once in `shared` and referred to as
+// {"$shared": index}; inputs the widget refuses map to {refused: {detail, field}}, the
+// server's answer). save_changes looks
 // the new inputs up there; inputs nobody computed get a plain note that they need the engine.
 
 const BUSY_AFTER_MS = 150;
@@ -19,6 +21,15 @@ const NEEDS_SERVER = "This exported page holds the lesson's own examples only; t
   + "values needs convscope's engine: run `convscope serve` and open the lesson there.";
 
 function readJson(node) { return node ? JSON.parse(node.textContent) : null; }
+
+/** Return `value` with each {"$shared": index} replaced by a copy of that shared part. */
+function expand(value, shared) {
+  if (Array.isArray(value)) return value.map((item) => expand(item, shared));
+  if (!value || typeof value !== "object") return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === "$shared") return structuredClone(shared[value.$shared]);
+  return Object.fromEntries(keys.map((key) => [key, expand(value[key], shared)]));
+}
 
 /** Return `value` as JSON with sorted keys: the exporter's key for a set of inputs. */
 function canonical(value) {
@@ -99,9 +110,9 @@ class HostModel {
 
   // An exported page's answer: a state computed ahead of time, or a note naming the field.
   precomputed(inputs) {
-    const state = this.variants[canonical(inputs)];
-    if (state?.refused) return { ok: false, error: state.refused };  // the server's words
-    if (state) return { ok: true, state: structuredClone(state) };
+    const packed = this.variants.states?.[canonical(inputs)];
+    if (packed?.refused) return { ok: false, error: packed.refused };  // the server's words
+    if (packed) return { ok: true, state: expand(packed, this.variants.shared) };
     const before = this.confirmed;
     const field = Object.keys(inputs).find((key) => canonical(inputs[key]) !== canonical(before[key]));
     return { ok: false, error: { detail: NEEDS_SERVER, field: field ?? null } };
