@@ -53,6 +53,9 @@ def describe_validation(errors: Sequence[Any]) -> tuple[str | None, str]:
         message = f"must be a number, got {first.get('input')!r}"
     if first["type"] == "missing":
         message = "is required"
+    if first["type"] == "json_invalid":  # its "location" is a character offset, not a field
+        where = f" near character {first['loc'][-1]}" if len(first["loc"]) > 1 else ""
+        return None, f"the request body is not valid JSON{where}; send a JSON object"
     if field and message.startswith(f"{field} "):
         return field, message  # the rule already names its field, as the engine's rules do
     return field, f"{place}: {message}"
