@@ -86,11 +86,14 @@ def app_from_environment() -> FastAPI:
     """Return the app one worker process serves, built from the command's choices."""
     from ..lessons.sources import LessonLibrary
     from ..web import create_app
+    from ..web.pages import warm_up
     from .serve import MistakeReporter
 
     path = os.environ.get(LESSONS_VARIABLE, "")
     library = LessonLibrary.at(Path(path)) if path else None
     code_runs = os.environ.get(CODE_VARIABLE, "off") == "on"
+    if library is None:
+        warm_up()
     return create_app(library, MistakeReporter() if library else None, code_runs=code_runs)
 
 
@@ -98,8 +101,12 @@ def run_server(app: FastAPI, host: str, port: int, workers: int, library_root: P
     """Serve ``app`` (one process) or ``workers`` processes like it; Ctrl-C stops it quietly."""
     import uvicorn
 
+    from ..web.pages import warm_up
+
     try:
         if workers == 1:
+            if library_root is None:
+                warm_up()
             uvicorn.run(app, host=host, port=port, log_level="warning")
             return
         os.environ[LESSONS_VARIABLE] = str(library_root or "")

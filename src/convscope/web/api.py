@@ -6,6 +6,7 @@ lesson is rendered). Routes only validate and delegate; the engine and the widge
 
 import inspect
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter
@@ -51,8 +52,10 @@ def trace_route(request: TraceRequest) -> dict[str, Any]:
     return conv.to_json()
 
 
+@cache
 def kernels_route() -> list[KernelInfo]:
     """Return the kernel catalog in display order, each formula also rendered as MathML."""
+    # The catalog is fixed for the life of the process: its MathML is rendered once.
     return [
         KernelInfo(**kernel.to_json(), formula_mathml=math_to_mathml(kernel.formula, display=True))
         for kernel in kernels.KERNELS.values()

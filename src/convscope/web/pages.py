@@ -33,6 +33,16 @@ def _rendered(name: str) -> Lesson:
     return render_lesson(name)
 
 
+def warm_up() -> None:
+    """Render the shipped lessons now, so a class's first page loads do not all render them.
+
+    Without it, every learner arriving before the first render finished would render the
+    lesson again, at once, in the thread pool (the cache fills only when one is done).
+    """
+    for name in BUILTIN.slugs():
+        _rendered(name)
+
+
 def library(request: Request) -> LessonLibrary:
     """Return the lessons this app serves: a teacher's, or the shipped ones."""
     chosen = getattr(request.app.state, "lessons", None)
