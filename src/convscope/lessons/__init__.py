@@ -40,9 +40,15 @@ def lesson_names() -> list[str]:
     return sorted(path.stem for path in CONTENT.glob("*.md"))
 
 
-def render_lesson_text(text: str, *, filename: str = "<lesson>") -> Lesson:
-    """Return the :class:`Lesson` for Markdown ``text``; ``filename`` appears in error boxes."""
-    env: dict[str, object] = {"filename": filename}
+def render_lesson_text(
+    text: str, *, filename: str = "<lesson>", folder: Path | None = None
+) -> Lesson:
+    """Return the :class:`Lesson` for Markdown ``text``; ``filename`` appears in error boxes.
+
+    ``folder`` is where the lesson file lives: a directive may read a file from there (a
+    ``code_trace`` program), never from outside it. ``None``: directives name no files.
+    """
+    env: dict[str, object] = {"filename": filename, "folder": folder}
     body = lesson_markdown().render(text, env)
     title_match = _TITLE.search(text)
     widgets = env.get("widgets", [])
@@ -67,7 +73,7 @@ def render_lesson(name: str) -> Lesson:
     if name not in lesson_names():
         raise ValueError(f"no lesson named {name!r}; the lessons are {', '.join(lesson_names())}")
     path = CONTENT / f"{name}.md"
-    return render_lesson_text(path.read_text(encoding="utf-8"), filename=path.name)
+    return render_lesson_text(path.read_text(encoding="utf-8"), filename=path.name, folder=CONTENT)
 
 
 __all__ = ["CONTENT", "WIDGETS", "Lesson", "lesson_names", "render_lesson", "render_lesson_text"]

@@ -13,24 +13,29 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .widgets import WIDGETS
+from .widgets import WIDGETS, DirectiveSite
 
 _DIRECTIVE = re.compile(r"^\{(?P<name>[a-z_][a-z0-9_]*)\}\s*(?P<label>.*)$")
 
 
 @dataclass(frozen=True)
 class Directive:
-    """A widget directive found in a lesson: the widget's name, its TOML body and where it is."""
+    """A widget directive found in a lesson: the widget's name, its TOML body and where it is.
+
+    ``folder`` is the lesson file's folder, where a directive's own files (``file = …``) live.
+    """
 
     name: str
     label: str
     body: str
     filename: str
     line: int
+    folder: Path | None = None
 
 
 def parse_info(info: str) -> tuple[str, str] | None:
@@ -57,32 +62,41 @@ def render_directive(directive: Directive, index: int, errors: list[str] | None 
     """Return the placeholder element of ``directive``, or an error box if it cannot be built.
 
     Each error box's words are also appended to ``errors`` as ``file, line N: message``, so a
-    command serving a teacher's lesson can print them in the terminal.
+    command serving a teacher's lesson can print them in the terminal. A widget that renders
+    despite a mistake (a teacher's snippet that raised) gets its box right under it.
     """
     widget = WIDGETS.get(directive.name)
+    site = DirectiveSite(directive.filename, directive.line, directive.folder, directive.body)
     try:
         if widget is None:
             known = ", ".join(sorted(WIDGETS))
             raise ValueError(f"unknown widget {directive.name!r}; the widgets are {known}")
-        state = widget.state(tomllib.loads(directive.body))
+        state = widget.from_directive(tomllib.loads(directive.body), site)
     except Exception as error:  # any failure stays in its box: the rest of the lesson renders
         message = describe_error(error)
-        if errors is not None:
-            errors.append(f"{directive.filename}, line {directive.line}: {message}")
-        return _error_box(directive, message)
+        _report(directive, message, errors)
+        return _error_box(directive, "could not be built", message)
     element_id = f"widget-{directive.name}-{index}"
+    boxes = "".join(_error_box(directive, "ran into a mistake", p) for p in site.problems)
+    for problem in site.problems:
+        _report(directive, problem, errors)
     return (
         f'<div class="cs-widget" id="{element_id}" data-widget="{directive.name}" '
         f'data-module="{widget.module}" aria-label="{html.escape(directive.label)}">'
         f'<script type="application/json" class="cs-state">{_state_json(state)}</script>'
         '<p class="cs-needs-js">This interactive figure needs JavaScript.</p></div>\n'
-    )
+    ) + boxes
 
 
-def _error_box(directive: Directive, message: str) -> str:
+def _report(directive: Directive, message: str, errors: list[str] | None) -> None:
+    if errors is not None:
+        errors.append(f"{directive.filename}, line {directive.line}: {message}")
+
+
+def _error_box(directive: Directive, what: str, message: str) -> str:
     where = html.escape(f"{directive.filename}, line {directive.line}")
     return (
         f'<div class="cs-directive-error" role="alert"><strong>Widget '
-        f"{html.escape(directive.name)} could not be built</strong> ({where}): "
+        f"{html.escape(directive.name)} {what}</strong> ({where}): "
         f"{html.escape(message)}</div>\n"
     )

@@ -62,7 +62,8 @@ def _render_fence(
         return self.fence(tokens, idx, options, env)
     env["widget_count"] = env.get("widget_count", 0) + 1
     line = (token.map[0] + 1) if token.map else 0
-    found = Directive(directive[0], directive[1], token.content, env.get("filename", "?"), line)
+    where = (env.get("filename", "?"), line, env.get("folder"))
+    found = Directive(directive[0], directive[1], token.content, *where)
     env.setdefault("widgets", []).append(found.name)
     return render_directive(found, env["widget_count"], env.setdefault("errors", []))
 

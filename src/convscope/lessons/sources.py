@@ -21,6 +21,8 @@ from . import CONTENT, Lesson, render_lesson_text
 
 COURSE_ORDER = ("convolution", "stride-padding-pooling")
 """The shipped lessons' reading order; a teacher's lessons are read in file-name order."""
+MAX_WATCHED = 200
+"""At most this many programs beside a teacher's lessons are watched for saves."""
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,18 @@ class LessonLibrary:
         return render_lesson_file(path)
 
     def version(self) -> str:
-        """Return a string that changes whenever a lesson file is saved, added or removed."""
+        """Return a string that changes whenever a lesson file, or a program beside one, is saved.
+
+        Programs are the ``*.py`` files a ``code_trace`` directive may name: in the lessons'
+        folder and the folders just below it.
+        """
+        files = dict(self.paths())
+        if not self.builtin_order:
+            folder = self.root.parent if self.root.is_file() else self.root
+            programs = sorted([*folder.glob("*.py"), *folder.glob("*/*.py")])[:MAX_WATCHED]
+            files |= {str(path.relative_to(folder)): path for path in programs}
         parts = []
-        for slug, path in self.paths().items():
+        for slug, path in files.items():
             try:
                 parts.append(f"{slug}:{path.stat().st_mtime_ns}:{path.stat().st_size}")
             except OSError:  # removed between listing and reading: the next poll sees it
@@ -109,4 +120,4 @@ def render_lesson_file(path: Path) -> Lesson:
         return Lesson(
             path.stem, path.stem, f"<h1>{html.escape(path.stem)}</h1>\n{box}", [], [message]
         )
-    return render_lesson_text(text, filename=path.name)
+    return render_lesson_text(text, filename=path.name, folder=path.parent)

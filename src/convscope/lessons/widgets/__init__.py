@@ -24,7 +24,7 @@ from . import (
     torch_check,
     transposed,
 )
-from .base import Widget, WidgetInputs
+from .base import DirectiveSite, Widget, WidgetInputs
 
 FIRST_LESSON = (flip, step, torch_check, calculator, code_trace, gallery, channels, params, quiz)
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
@@ -32,4 +32,4 @@ WIDGETS: dict[str, Widget] = {
     module.WIDGET.name: module.WIDGET for module in (*FIRST_LESSON, *SECOND_LESSON)
 }
 
-__all__ = ["WIDGETS", "Widget", "WidgetInputs"]
+__all__ = ["WIDGETS", "DirectiveSite", "Widget", "WidgetInputs"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -29,6 +30,33 @@ class WidgetInputs(BaseModel):
 
 
 @dataclass(frozen=True)
+class DirectiveSite:
+    """Where a lesson directive is, for widgets whose directive may name the lesson's own files.
+
+    Attributes
+    ----------
+    filename : str
+        The lesson file's name, as error boxes quote it.
+    line : int
+        The line of the directive's opening fence in that file.
+    folder : Path or None
+        The lesson file's folder (``None`` for text with no file): files a directive names are
+        read from there and never from outside it.
+    body : str
+        The directive's TOML text, so a mistake inside it can be located to the lesson's line.
+    problems : list of str
+        Mistakes found while building a widget that still renders (a snippet that raised); the
+        lesson boxes each one under the widget and reports it like any other mistake.
+    """
+
+    filename: str
+    line: int
+    folder: Path | None = None
+    body: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Widget:
     """One widget: its name, its input schema, its state builder and its browser module.
 
@@ -42,16 +70,27 @@ class Widget:
         ``build(inputs) -> dict``: the widget's whole state, computed by the engine.
     module : str
         The ES module under ``web/static/js/`` that renders the state.
+    directive : callable or None
+        ``directive(raw, site) -> dict``: the state for a lesson directive's TOML, for widgets
+        whose directive takes more than the API does (a teacher's snippet or question, which
+        the page must not be able to send back). ``None``: the directive is the inputs.
     """
 
     name: str
     inputs: type[WidgetInputs]
     build: Callable[[Any], dict[str, Any]]
     module: str
+    directive: Callable[[dict[str, Any], DirectiveSite], dict[str, Any]] | None = None
 
     def state(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Return the state for unvalidated ``raw`` inputs (pydantic errors propagate)."""
         return self.build(self.inputs.model_validate(raw))
+
+    def from_directive(self, raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
+        """Return the state for a lesson directive's parsed TOML ``raw`` found at ``site``."""
+        if self.directive is not None:
+            return self.directive(raw, site)
+        return self.state(raw)
 
 
 def _grid_check(rows: int, cols: int) -> Callable[[NumberGrid], NumberGrid]:

@@ -1,10 +1,14 @@
-"""The ``code_trace`` widget: one of the lesson's example programs, run and recorded line by line.
+"""The ``code_trace`` widget: a program run and recorded line by line, with the lesson's notes.
 
-The program is a file in ``lessons/examples/``; the code tracer
-(:func:`convscope.tracing.code.trace_source`) runs it and records what every executed line
+The program is one shipped in ``lessons/examples/`` (``example``), or the teacher's own:
+inline (``source``) or a file beside the lesson (``file``), optionally followed by a ``call``.
+The code tracer (:func:`convscope.tracing.code.trace_source`) records what every executed line
 changed and, for each loop, one card per pass with the sub-expressions computed inside it.
-Examples are fixed files, so each is traced once per process and cached. The lesson adds a note
-per line in the directive's ``[notes]`` table; nothing typed by a learner runs here.
+Shipped examples are traced in this process, once; a teacher's program runs in the sandbox
+(:mod:`.snippet`). The lesson adds a note per line in the directive's ``[notes]`` table.
+
+Only a lesson directive can give a program: the API's inputs (:class:`CodeTraceInputs`) name a
+shipped example, so nothing a page sends runs here (edited code goes to ``POST /api/code/run``).
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from ...tracing.code import trace_source
 from ...tracing.numbers import format_number
-from .base import Widget, WidgetInputs, text_grid
+from .base import DirectiveSite, Widget, WidgetInputs, text_grid
+from .snippet import MAX_SNIPPET_CHARS, snippet_problem, snippet_source, traced_snippet
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 _EXAMPLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -32,6 +37,12 @@ MAX_GRID_CELLS = 144  # arrays up to 12×12 are drawn as grids; larger ones as N
 def example_names() -> list[str]:
     """Return the names of the example programs a ``code_trace`` directive can show."""
     return sorted(path.stem for path in EXAMPLES.glob("*.py") if not path.stem.startswith("_"))
+
+
+Notes = Annotated[
+    dict[Annotated[str, Field(pattern=r"^\d{1,4}$")], Annotated[str, Field(max_length=800)]],
+    Field(default_factory=dict),
+]
 
 
 class CodeTraceInputs(WidgetInputs):
@@ -48,10 +59,7 @@ class CodeTraceInputs(WidgetInputs):
     """
 
     example: str
-    notes: Annotated[
-        dict[Annotated[str, Field(pattern=r"^\d{1,4}$")], Annotated[str, Field(max_length=800)]],
-        Field(default_factory=dict),
-    ]
+    notes: Notes
     line: Annotated[int, Field(ge=0, le=9999)] = 0
 
     @field_validator("example")
@@ -60,6 +68,41 @@ class CodeTraceInputs(WidgetInputs):
         if not _EXAMPLE_NAME.match(name) or name not in example_names():
             raise ValueError(f"example must be one of {', '.join(example_names())}; got {name!r}")
         return name
+
+
+class CodeTraceDirective(WidgetInputs):
+    """What a lesson's ``code_trace`` directive may say: one program, its call, notes, a line.
+
+    Attributes
+    ----------
+    example, source, file : str or None
+        Exactly one: a shipped example's name, the program's text, or a file beside the lesson
+        (resolved from the lesson's folder and refused outside it).
+    call : str or None
+        An expression run after the program, e.g. ``"blur(image)"`` (not with ``example``).
+    notes, line : dict of str to str, int
+        As for :class:`CodeTraceInputs`.
+    """
+
+    example: str | None = None
+    source: Annotated[str, Field(max_length=MAX_SNIPPET_CHARS)] | None = None
+    file: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    call: Annotated[str, Field(min_length=1, max_length=400)] | None = None
+    notes: Notes
+    line: Annotated[int, Field(ge=0, le=9999)] = 0
+
+    @model_validator(mode="after")
+    def _one_program(self) -> CodeTraceDirective:
+        given = [key for key in ("example", "source", "file") if getattr(self, key) is not None]
+        if len(given) != 1:
+            found = f"; got {' and '.join(given)}" if given else ""
+            raise ValueError(
+                "give the program one way: example = \"conv2d_loop\", source = '''…''' or "
+                f'file = "my_loop.py"{found}'
+            )
+        if self.example is not None and self.call is not None:
+            raise ValueError("call goes with your own source or file, not a shipped example")
+        return self
 
 
 def value_view(value: dict[str, Any] | None, *, products: bool = False) -> dict[str, Any] | None:
@@ -236,6 +279,44 @@ def build_state(inputs: CodeTraceInputs) -> dict[str, Any]:
     return {"inputs": inputs.model_dump(), **traced, "lines": lines}
 
 
+def directive_state(raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
+    """Return the state for a lesson directive: a shipped example, or the teacher's program.
+
+    A program that raised or was stopped still gives its trace up to there; what went wrong
+    is added to ``site.problems`` naming the lesson's line and the program's own line.
+    """
+    given = CodeTraceDirective.model_validate(raw)
+    if given.example is not None:
+        return build_state(
+            CodeTraceInputs(example=given.example, notes=given.notes, line=given.line)
+        )
+    source, name = snippet_source(raw, site)
+    data = traced_snippet(source, given.call)
+    site.problems.extend(_problems(data, name, site, given.notes, source))
+    view = trace_view(source, data, name)
+    lines = [{**line, "note": given.notes.get(str(line["number"]))} for line in view["lines"]]
+    inputs = {"program": name, "call": given.call, "notes": given.notes, "line": given.line}
+    return {"inputs": inputs, **view, "lines": lines}
+
+
+def _problems(
+    data: dict[str, Any], name: str, site: DirectiveSite, notes: dict[str, str], source: str
+) -> list[str]:
+    found = [snippet_problem(data, name, site)]
+    count = len(source.splitlines())
+    found += [
+        f"notes: line {key} is past the end of the program, which has {count} "
+        + ("line" if count == 1 else "lines")
+        for key in notes
+        if int(key) > count
+    ]
+    return [problem for problem in found if problem]
+
+
 WIDGET = Widget(
-    name="code_trace", inputs=CodeTraceInputs, build=build_state, module="widgets/code_trace.js"
+    name="code_trace",
+    inputs=CodeTraceInputs,
+    build=build_state,
+    module="widgets/code_trace.js",
+    directive=directive_state,
 )

@@ -13,7 +13,8 @@ import { button, h } from "./widgets/_grid.js";
 const PLACEHOLDERS = [...document.querySelectorAll('.cs-widget[data-widget="code_trace"]')];
 const PROGRAMS = PLACEHOLDERS.map((el) => {
   const state = JSON.parse(el.querySelector("script.cs-state")?.textContent ?? "null");
-  return state && { el, source: state.lines.map((line) => line.text).join("\n") + "\n" };
+  // A teacher's program may end in a call (`call = "f(2)"`): the edited version runs it too.
+  return state && { el, source: state.lines.map((line) => line.text).join("\n") + "\n", call: state.inputs?.call ?? null };
 }).filter(Boolean);
 
 function storageKey(el) { return `convscope:code:${location.pathname}:${el.id}`; }
@@ -42,14 +43,14 @@ async function runStatus() {
   return { enabled: false, detail: "running edited code needs `convscope serve`" };
 }
 
-async function run(source, slot, result, runButton) {
+async function run(source, call, slot, result, runButton) {
   slot.textContent = "Running in the sandbox…";
   runButton.disabled = true;
   try {
     const response = await fetch("/api/code/run", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ source }),
+      body: JSON.stringify({ source, call }),
     });
     const body = await response.json();
     if (!response.ok) { slot.textContent = body.detail; return; }
@@ -62,7 +63,7 @@ async function run(source, slot, result, runButton) {
   }
 }
 
-function editor({ el, source }, status) {
+function editor({ el, source, call }, status) {
   const box = h("section", "cs-code-edit");
   box.setAttribute("aria-label", "try your own version of this program");
   box.append(h("h3", "", "Try your own version"));
@@ -80,7 +81,7 @@ function editor({ el, source }, status) {
   text.rows = Math.min(24, source.split("\n").length + 1);
   text.setAttribute("aria-label", "the program, editable");
   const result = h("div", "cs-code-result");
-  const runButton = button("Run my version", "code-run", () => run(text.value, slot, result, runButton));
+  const runButton = button("Run my version", "code-run", () => run(text.value, call, slot, result, runButton));
   const reset = button("Back to the lesson's code", "code-reset", () => {
     text.value = source;
     remember(el, source, source);

@@ -121,7 +121,8 @@ function printed(model) {
     box.append(h("p", "cs-caption", "What the program printed:"), h("pre", "cs-stdout", model.get("stdout")));
   }
   const error = model.get("error");
-  if (error) box.append(h("p", "cs-verdict cs-no", `${error.type} on line ${error.line}: ${error.message}`));
+  const where = error?.line ? ` on line ${error.line} of ${model.get("filename")}` : "";
+  if (error) box.append(h("p", "cs-verdict cs-no", `It stopped with ${error.type}${where}: ${error.message}`));
   if (model.get("stopped")) box.append(h("p", "cs-verdict cs-no", model.get("stopped")));
   return box;
 }
