@@ -102,10 +102,10 @@ def _answers(widget: Widget, inputs: dict[str, Any], state: dict[str, Any]) -> I
         return
     try:
         verdict = widget.state({**inputs, "answer": 0}).get("result") or {}
-        right = int(str(verdict.get("answer", "")).replace(",", "").replace("−", "-"))
+        right = float(str(verdict.get("answer", "")).replace(",", "").replace("−", "-"))
     except (ValueError, TypeError, ValidationError):
         return
-    yield {**inputs, "answer": right}
+    yield {**inputs, "answer": int(right) if right.is_integer() else right}
 
 
 def field_values(info: FieldInfo) -> list[Any]:

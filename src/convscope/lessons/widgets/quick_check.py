@@ -5,7 +5,8 @@ shape), answered with a whole number and marked on the server. Inputs and state 
 ``quiz`` widget's contract for number answers (``kind``, ``variant``, ``answer``;
 ``answer_kind``, ``question``, ``result``), so the quiz's browser module can draw them and the
 quiz can take these kinds over by calling :func:`variant_state`. The page draws them with the
-quiz's own module, ``widgets/quiz.js``.
+quiz's own module, ``widgets/quiz.js``. A directive may ask the teacher's own question instead
+(``question = "…"``), sealed as the quiz's are (kind ``own``, see :mod:`.own_question`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ...tracing.numbers import format_number
-from .base import Widget, WidgetInputs
+from .base import DirectiveSite, Widget, WidgetInputs
+from .own_question import MAX_SEALED_CHARS, own_state, seal_question
 from .variants import GENERATORS
 
-Kind = Literal["output_size", "receptive_field", "transposed_shape"]
+Kind = Literal["output_size", "receptive_field", "transposed_shape", "own"]
 
 
 class QuickCheckInputs(WidgetInputs):
@@ -26,16 +28,26 @@ class QuickCheckInputs(WidgetInputs):
 
     Attributes
     ----------
-    kind : {'output_size', 'receptive_field', 'transposed_shape'}
+    kind : {'output_size', 'receptive_field', 'transposed_shape', 'own'}
+        ``own`` is a teacher's question, carried by ``sealed``.
     variant : int 0–1,000,000,000
         Picks the numbers; the same variant always gives the same question.
-    answer : int or None
-        The learner's answer, once given.
+    answer : int, float, str or None
+        The learner's answer, once given: a whole number for the generated questions; for a
+        teacher's, a number or a choice id.
+    sealed : str or None
+        A teacher's question as the lesson sealed it (kind ``own`` only).
     """
 
     kind: Kind
     variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
-    answer: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] | None = None
+    answer: (
+        Annotated[int, Field(ge=-1_000_000, le=1_000_000)]
+        | float
+        | Annotated[str, Field(max_length=40)]
+        | None
+    ) = None
+    sealed: Annotated[str, Field(max_length=MAX_SEALED_CHARS)] | None = None
 
 
 def variant_state(kind: str, variant: int, answer: int | None) -> dict[str, Any]:
@@ -66,10 +78,28 @@ def build_state(inputs: QuickCheckInputs) -> dict[str, Any]:
     >>> state["result"] is None
     True
     """
-    body = variant_state(inputs.kind, inputs.variant, inputs.answer)
+    if inputs.kind == "own":
+        body = own_state(inputs.sealed, inputs.answer)
+    elif inputs.sealed is not None:
+        raise ValueError(f"sealed goes with kind 'own' only, not {inputs.kind!r}")
+    elif inputs.answer is not None and not isinstance(inputs.answer, int):
+        raise ValueError(f"answer must be a whole number such as 12, got {inputs.answer!r}")
+    else:
+        body = variant_state(inputs.kind, inputs.variant, inputs.answer)
     return {"inputs": inputs.model_dump(), "kind": inputs.kind, "variant": inputs.variant, **body}
 
 
+def directive_state(raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
+    """Return the state for a lesson directive: the teacher's own question when it has one."""
+    if "question" in raw:
+        return build_state(QuickCheckInputs(kind="own", sealed=seal_question(raw)))
+    return build_state(QuickCheckInputs.model_validate(raw))
+
+
 WIDGET = Widget(
-    name="quick_check", inputs=QuickCheckInputs, build=build_state, module="widgets/quiz.js"
+    name="quick_check",
+    inputs=QuickCheckInputs,
+    build=build_state,
+    module="widgets/quiz.js",
+    directive=directive_state,
 )

@@ -2,7 +2,9 @@
 
 Two kinds of question: which input slice a kernel covers at an output position (``slice``),
 and how many parameters a convolution layer has (``params``). Variant 0 is the lesson's own
-question; any other variant number seeds new numbers. The state holds the correct answer only
+question; any other variant number seeds new numbers. A directive may instead ask the
+teacher's own question (``question = "…"``): its inputs then travel sealed (kind ``own``, see
+:mod:`.own_question`). The state holds the correct answer only
 once an answer was given, and the explanation is computed by the engine: the slice from the
 step trace's rows and columns, the count from :func:`convscope.param_count`.
 """
@@ -18,7 +20,8 @@ from pydantic import Field, ValidationInfo, field_validator
 from ...engine import ConvSpec, param_count
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
-from .base import Widget, WidgetInputs
+from .base import DirectiveSite, Widget, WidgetInputs
+from .own_question import MAX_SEALED_CHARS, own_state, seal_question
 
 CHOICE_IDS = ("a", "b", "c", "d")
 
@@ -28,25 +31,30 @@ class QuizInputs(WidgetInputs):
 
     Attributes
     ----------
-    kind : {'slice', 'params'}
-        Which question.
+    kind : {'slice', 'params', 'own'}
+        Which question; ``own`` is a teacher's, carried by ``sealed``.
     variant : int
         0 for the lesson's numbers; any other number draws new ones (the same number gives
         the same question again).
     answer : str, int or None
         A choice id (``"a"``–``"d"``) for ``slice``, a whole number for ``params``; ``None``
         while unanswered.
+    sealed : str or None
+        A teacher's question as the lesson sealed it (kind ``own`` only).
     """
 
-    kind: Literal["slice", "params"]
+    kind: Literal["slice", "params", "own"]
     variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
-    answer: Annotated[str, Field(max_length=40)] | int | None = None
+    answer: Annotated[str, Field(max_length=40)] | int | float | None = None
+    sealed: Annotated[str, Field(max_length=MAX_SEALED_CHARS)] | None = None
 
     @field_validator("answer")
     @classmethod
     def _answer_fits_the_question(cls, answer: str | int | None, info: ValidationInfo) -> Any:
         if answer is None or "kind" not in info.data or "variant" not in info.data:
             return answer
+        if info.data["kind"] == "own":
+            return answer  # marked against the sealed question, which says what fits
         if info.data["kind"] == "params" and not isinstance(answer, int):
             raise ValueError(f"must be a whole number such as 1792, got {answer!r}")
         if info.data["kind"] == "slice":
@@ -223,8 +231,26 @@ def build_state(inputs: QuizInputs) -> dict[str, Any]:
     >>> build_state(QuizInputs(kind="params", answer=73856))["result"]["correct"]
     True
     """
-    body = _slice_state(inputs) if inputs.kind == "slice" else _params_state(inputs)
+    if inputs.kind == "own":
+        body = own_state(inputs.sealed, inputs.answer)
+    elif inputs.sealed is not None:
+        raise ValueError(f"sealed goes with kind 'own' only, not {inputs.kind!r}")
+    else:
+        body = _slice_state(inputs) if inputs.kind == "slice" else _params_state(inputs)
     return {"inputs": inputs.model_dump(), "kind": inputs.kind, "variant": inputs.variant, **body}
 
 
-WIDGET = Widget(name="quiz", inputs=QuizInputs, build=build_state, module="widgets/quiz.js")
+def directive_state(raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
+    """Return the state for a lesson directive: the teacher's own question when it has one."""
+    if "question" in raw:
+        return build_state(QuizInputs(kind="own", sealed=seal_question(raw)))
+    return build_state(QuizInputs.model_validate(raw))
+
+
+WIDGET = Widget(
+    name="quiz",
+    inputs=QuizInputs,
+    build=build_state,
+    module="widgets/quiz.js",
+    directive=directive_state,
+)

@@ -1,6 +1,7 @@
 // The `quiz` widget: a quick check answered by clicking a choice or typing a number. The server
 // marks the answer and explains it; the page never holds the answer before it is given.
-// "New numbers" asks the server for a variant drawn from a new seed.
+// "New numbers" asks the server for a variant drawn from a new seed. A teacher's own question
+// (state.own) has fixed words and no variants; its inputs carry it sealed, unreadable here.
 
 import { button, h, keepFocus, parseTyped } from "./_grid.js";
 
@@ -17,7 +18,8 @@ function choices(model) {
   list.setAttribute("aria-label", "answers");
   for (const choice of model.get("choices")) {
     const option = button("", `choice-${choice.id}`, () => send(model, { answer: choice.id }), "cs-choice");
-    option.append(h("code", "", choice.code), h("span", "cs-caption", choice.text));
+    if (choice.code) option.append(h("code", "", choice.code), h("span", "cs-caption", choice.text));
+    else option.append(h("span", "", choice.text));
     option.setAttribute("aria-pressed", String(given === choice.id));
     if (result && choice.id === result.answer) option.classList.add("cs-right");
     if (result && given === choice.id && !result.correct) option.classList.add("cs-wrong");
@@ -31,7 +33,7 @@ function numberAnswer(model) {
   const label = h("label", "", "your answer");
   const input = h("input", "cs-number");
   input.type = "text";
-  input.inputMode = "numeric";
+  input.inputMode = model.get("own") ? "decimal" : "numeric";
   input.autocomplete = "off";
   input.dataset.key = "answer";
   const given = model.get("inputs").answer;
@@ -54,7 +56,8 @@ function verdict(model) {
   box.setAttribute("aria-live", "polite");
   if (!result) return box;
   const words = result.correct ? "✓ Right." : `✗ Not quite: the answer is ${result.answer_text}.`;
-  box.append(h("p", `cs-verdict ${result.correct ? "cs-yes" : "cs-no"}`, words), h("p", "cs-explanation", result.explanation));
+  box.append(h("p", `cs-verdict ${result.correct ? "cs-yes" : "cs-no"}`, words));
+  if (result.explanation) box.append(h("p", "cs-explanation", result.explanation));
   return box;
 }
 
@@ -62,6 +65,7 @@ function actions(model) {
   const box = h("div", "cs-controls");
   const inputs = model.get("inputs");
   if (inputs.answer !== null) box.append(button("Try again", "retry", () => send(model, { answer: null })));
+  if (model.get("own")) return box;
   box.append(button("New numbers", "variant", () => {
     send(model, { variant: 1 + Math.floor(Math.random() * 999_999_999), answer: null });
   }));
