@@ -44,6 +44,7 @@ import numpy as np
 OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 RESULTS = Path(__file__).resolve().parent / "results"
 PAUSE_SECONDS = 0.3  # lets spinning BLAS/OpenMP threads of one case go idle before the next
+WARM_UP_SECONDS = 0.05  # after the pause, small cases otherwise time a CPU still waking up
 
 
 def _restart_without_openblas_overrides() -> None:
@@ -336,10 +337,13 @@ def measure(case: Case, impls: dict[str, Implementation], repeats: int) -> Row:
         row.error[name] = float(np.abs(np.asarray(result, np.float64) - expected).max()) / scale
         row.peak_mb[name] = peak_memory_mb(lambda impl=impl: impl(x, w, case))
         runnable[name] = impl
-    turns = 1 if case.name == "P1" else repeats  # the pure-Python loop takes a while
     for name, impl in runnable.items():
+        turns = min(repeats, 3) if name == "python loop" else repeats  # the loop is slow
         time.sleep(PAUSE_SECONDS)  # let the previous library's spinning threads go idle
-        impl(x, w, case)  # warm-up: caches, thread pools, FFT plans
+        warm_until = time.perf_counter() + WARM_UP_SECONDS
+        impl(x, w, case)  # warm-up: caches, thread pools, FFT plans, and a CPU woken from idle
+        while time.perf_counter() < warm_until:
+            impl(x, w, case)
         times = []
         for _ in range(turns):
             start = time.perf_counter()
