@@ -220,24 +220,10 @@ def test_int64_overflow_wraps_as_numpy_does(algorithm: str) -> None:
 
 # --- NaN and infinity ----------------------------------------------------------------------------
 
-# Known gap, reported to the algorithms' owner: the FFT algorithm spreads one NaN or inf over
-# every output cell, and "auto" picks it for large kernels. The marker is not strict, so the
-# fix shows up as XPASS in the summary; remove the marker then.
-_FFT_SPREADS_NON_FINITE = pytest.mark.xfail(
-    reason="engine/_fft.py: a non-finite input reaches every output cell through the FFT",
-    strict=False,
-)
-
-
-def _mark_fft_gap(request: pytest.FixtureRequest, algorithm: str) -> None:
-    if algorithm == "fft":
-        request.applymarker(_FFT_SPREADS_NON_FINITE)
-
 
 def test_nan_propagates_like_torch_even_under_a_zero_weight(
-    torch: ModuleType, request: pytest.FixtureRequest, algorithm: str
+    torch: ModuleType, algorithm: str
 ) -> None:
-    _mark_fft_gap(request, algorithm)
     image = np.arange(25.0).reshape(1, 1, 5, 5)
     image[0, 0, 2, 2] = np.nan
     weight = np.array(SOBEL_X, dtype=np.float64).reshape(1, 1, 3, 3)  # centre weight is 0
@@ -248,10 +234,7 @@ def test_nan_propagates_like_torch_even_under_a_zero_weight(
     np.testing.assert_allclose(output[~np.isnan(output)], expected[~np.isnan(expected)])
 
 
-def test_infinity_times_zero_weight_is_nan_like_torch(
-    torch: ModuleType, request: pytest.FixtureRequest, algorithm: str
-) -> None:
-    _mark_fft_gap(request, algorithm)
+def test_infinity_times_zero_weight_is_nan_like_torch(torch: ModuleType, algorithm: str) -> None:
     image = np.ones((1, 1, 4, 4))
     image[0, 0, 0, 1] = np.inf
     weight = np.array([[[[0.0, 0.0], [1.0, 1.0]]]])
@@ -261,10 +244,7 @@ def test_infinity_times_zero_weight_is_nan_like_torch(
     np.testing.assert_array_equal(np.isinf(output), np.isinf(expected))
 
 
-def test_float_overflow_gives_infinity_without_a_warning(
-    request: pytest.FixtureRequest, algorithm: str
-) -> None:
-    _mark_fft_gap(request, algorithm)
+def test_float_overflow_gives_infinity_without_a_warning(algorithm: str) -> None:
     big = np.full((2, 2), 3e38, dtype=np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -272,7 +252,6 @@ def test_float_overflow_gives_infinity_without_a_warning(
     assert output.dtype == np.float32 and np.isposinf(output.item())
 
 
-@_FFT_SPREADS_NON_FINITE
 def test_nan_policy_holds_for_a_large_kernel_under_auto(torch: ModuleType) -> None:
     # A kernel this large is where a fast algorithm is most tempting; the policy must not change.
     rng = np.random.default_rng(4)
