@@ -59,6 +59,7 @@ class Tally:
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     memory: list[tuple[float, int]] = field(default_factory=list)
     requests: int = 0
+    retried: int = 0
     steady_from: float = 0.0  # seconds after the start: every learner has loaded the page
 
     def summary(self) -> dict[str, Any]:
@@ -75,6 +76,7 @@ class Tally:
         }
         return {
             "requests": self.requests,
+            "retried_on_closed_connection": self.retried,
             "steady_from_s": self.steady_from,
             "routes": routes,
             "errors": dict(self.errors),
@@ -107,19 +109,30 @@ class Learner:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        base: str,
         tally: Tally,
         seed: int,
         deadline: float,
         max_requests: int,
         arrival_seconds: float,
     ) -> None:
-        self.client, self.tally, self.deadline = client, tally, deadline
+        self.base, self.tally, self.deadline = base, tally, deadline
+        self.client: httpx.AsyncClient | None = None  # the learner's own, made in run()
         self.arrival_seconds = arrival_seconds
         self.steady_at = time.monotonic() + tally.steady_from
         self.random = random.Random(seed)
         self.max_requests = max_requests
         self.uploaded = False
+
+    async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        assert self.client is not None, "a learner sends requests only while it runs"
+        try:
+            return await self.client.request(method, url, **kwargs)
+        except (httpx.RemoteProtocolError, httpx.ReadError):
+            # The server closed a kept-alive connection just as we reused it; a browser sends
+            # the request again on a new one, and so do we (counted, once).
+            self.tally.retried += 1
+            return await self.client.request(method, url, **kwargs)
 
     async def call(self, route: str, method: str, url: str, **kwargs: Any) -> httpx.Response | None:
         if time.monotonic() >= self.deadline or self.tally.requests >= self.max_requests:
@@ -127,7 +140,7 @@ class Learner:
         self.tally.requests += 1
         started, started_at = time.perf_counter(), time.monotonic()
         try:
-            response = await self.client.request(method, url, **kwargs)
+            response = await self._send(method, url, **kwargs)
         except httpx.HTTPError as error:
             self.tally.errors[route].append(f"{type(error).__name__}: {error}")
             return None
@@ -210,11 +223,16 @@ class Learner:
         await self.call("POST upload", "POST", "/api/gallery/upload", files=files)
 
     async def run(self) -> None:
+        """Arrive, load the page, then act and think until the deadline."""
         await asyncio.sleep(self.random.uniform(0, self.arrival_seconds))  # not all at once
-        await self.open_page()
-        while time.monotonic() < self.deadline and self.tally.requests < self.max_requests:
-            await self.act()
-            await asyncio.sleep(self.random.uniform(*THINK_SECONDS))
+        # Each learner has a browser of its own: its own connections (up to 6, as browsers).
+        limits = httpx.Limits(max_connections=6)
+        async with httpx.AsyncClient(base_url=self.base, timeout=30, limits=limits) as client:
+            self.client = client
+            await self.open_page()
+            while time.monotonic() < self.deadline and self.tally.requests < self.max_requests:
+                await self.act()
+                await asyncio.sleep(self.random.uniform(*THINK_SECONDS))
 
 
 def _picture(generator: random.Random) -> bytes:
@@ -304,13 +322,11 @@ async def _drive(
     tally = Tally(steady_from=min(arrival_seconds + STEADY_AFTER_ARRIVAL, seconds / 2))
     started = time.monotonic()
     deadline = started + seconds
-    limits = httpx.Limits(max_connections=learners, max_keepalive_connections=learners)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
-        crowd = [
-            Learner(client, tally, seed, deadline, max_requests, arrival_seconds).run()
-            for seed in range(learners)
-        ]
-        await asyncio.gather(_sample_memory(pid, tally, started, deadline), *crowd)
+    crowd = [
+        Learner(base, tally, seed, deadline, max_requests, arrival_seconds).run()
+        for seed in range(learners)
+    ]
+    await asyncio.gather(_sample_memory(pid, tally, started, deadline), *crowd)
     return tally
 
 

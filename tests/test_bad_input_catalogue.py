@@ -142,6 +142,7 @@ CASES.update(
             "POST", "/api/trace", content=b'{"input": [[NaN, 1]], "weight": [[1]]}', headers=JSON
         ),
         "api-ragged": trace_with(input=[[1, 2], [3]]),
+        "api-trace-too-big": trace_with(input=[[1.0] * 64] * 64, weight=[[1.0] * 32] * 32),
         "api-too-many-numbers": trace_with(input=[[1] * 65] * 65),
         "api-unknown-field": trace_with(colour="red"),
         "api-missing-field": asked("POST", "/api/trace", json={"input": I3}),

@@ -9,22 +9,37 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
 
 from .. import kernels
 from ..lessons.markdown import math_to_mathml
 from ..lessons.widgets import WIDGETS, Widget
 from ..tracing.step import trace
-from .schemas import ErrorResponse, KernelInfo, TraceRequest
+from .schemas import MAX_TRACE_PRODUCTS, ErrorResponse, KernelInfo, TraceRequest
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse} for status in (400, 413, 422)
 }
 
 
-def _widget_endpoint(widget: Widget) -> Callable[..., dict[str, Any]]:
-    def build(inputs: Any) -> dict[str, Any]:
-        return widget.build(inputs)
+def json_answer(state: dict[str, Any]) -> Response:
+    """Return ``state`` as a JSON response, skipping FastAPI's generic encoder when it can.
+
+    The states are plain JSON already; walking them again with ``jsonable_encoder`` took
+    about half the time of a trace request under a class's load.
+    """
+    try:
+        return JSONResponse(state)
+    except TypeError:  # a value json cannot write as it is (a NumPy number, say)
+        return JSONResponse(jsonable_encoder(state))
+
+
+def _widget_endpoint(widget: Widget) -> Callable[..., Response]:
+    def build(inputs: Any) -> Response:
+        return json_answer(widget.build(inputs))
 
     # FastAPI reads the body's model from the signature, so each widget gets a typed route.
     parameter = inspect.Parameter(
@@ -36,7 +51,7 @@ def _widget_endpoint(widget: Widget) -> Callable[..., dict[str, Any]]:
     return build
 
 
-def trace_route(request: TraceRequest) -> dict[str, Any]:
+def trace_route(request: TraceRequest) -> Response:
     """Return the trace JSON of one convolution (``docs/trace-json.md``): every step explained."""
     conv = trace(
         request.input,
@@ -49,7 +64,22 @@ def trace_route(request: TraceRequest) -> dict[str, Any]:
         padding_mode=request.padding_mode,
         flip=request.flip,
     )
-    return conv.to_json()
+    _check_products(len(conv), np.shape(request.input), np.shape(request.weight))
+    return json_answer(conv.to_json())
+
+
+def _check_products(
+    cells: int, input_shape: tuple[int, ...], weight_shape: tuple[int, ...]
+) -> None:
+    # Each output cell's step lists every product: the JSON grows as cells × taps, and a
+    # 64×64 input with a 32×32 kernel would be 30 MB and seconds of work for one request.
+    per_cell = int(np.prod(weight_shape[1:] if len(weight_shape) == 4 else weight_shape))
+    if cells * per_cell > MAX_TRACE_PRODUCTS:
+        raise ValueError(
+            f"input {input_shape} with weight {weight_shape} gives {cells:,} output cells × "
+            f"{per_cell:,} products = {cells * per_cell:,} products; a trace here is limited to "
+            f"{MAX_TRACE_PRODUCTS:,}: use a smaller input or kernel"
+        )
 
 
 @cache
@@ -66,9 +96,15 @@ def api_router() -> APIRouter:
     """Return the router of every ``/api`` route."""
     router = APIRouter(prefix="/api", responses=ERRORS)
     router.add_api_route("/kernels", kernels_route, methods=["GET"], tags=["catalog"])
-    router.add_api_route("/trace", trace_route, methods=["POST"], tags=["trace"])
+    router.add_api_route(
+        "/trace", trace_route, methods=["POST"], tags=["trace"], response_model=dict[str, Any]
+    )
     for widget in WIDGETS.values():
         router.add_api_route(
-            f"/widgets/{widget.name}", _widget_endpoint(widget), methods=["POST"], tags=["widgets"]
+            f"/widgets/{widget.name}",
+            _widget_endpoint(widget),
+            methods=["POST"],
+            tags=["widgets"],
+            response_model=dict[str, Any],
         )
     return router

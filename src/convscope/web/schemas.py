@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 MAX_TRACE_NUMBERS = 4096  # input numbers; the trace itself is capped at as many output cells
 MAX_WEIGHT_NUMBERS = 1024
+MAX_TRACE_PRODUCTS = 65_536  # output cells × products per cell: about 4 MB of JSON at most
 
 
 def _bounded_array(name: str, limit: int) -> Any:
