@@ -76,7 +76,10 @@ def test_a_snippet_that_raises_shows_its_trace_and_names_both_lines() -> None:
         "(mine.md, line 9): integer division or modulo by zero"
     ]
     state = state_of(lesson)
-    assert [card["title"] for card in loop_cards(state)] == ["i = 0", "i = 1", "i = 2"]
+    cards = loop_cards(state)
+    assert [card["title"] for card in cards] == ["i = 0", "i = 1", "i = 2"]
+    assert [card.get("ended") for card in cards[:2]] == [None, None]
+    assert cards[2]["ended"].endswith("ZeroDivisionError: integer division or modulo by zero")
     assert state["error"]["line"] == 3
     assert 'class="cs-directive-error"' in lesson.html and "After it." in lesson.html
     assert lesson.html.index("cs-widget") < lesson.html.index("cs-directive-error")

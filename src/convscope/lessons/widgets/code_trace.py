@@ -230,6 +230,21 @@ def traced_example(name: str) -> dict[str, Any]:
     return trace_view(source, data, f"{name}.py")
 
 
+def _mark_the_pass_that_ended(
+    cards: dict[int, dict[str, Any]], loops: list[dict[str, Any]], data: dict[str, Any]
+) -> None:
+    """Give the loop passes a run ended in (an exception, a limit) the words saying how."""
+    ending = data["error"] and f"{data['error']['type']}: {data['error']['message']}"
+    ending = ending or data["stopped"]
+    last = len(data["steps"]) - 1
+    if not ending or last < 0:
+        return
+    for loop in loops:
+        for iteration, card in zip(loop["iterations"], cards[loop["line"]]["cards"], strict=True):
+            if iteration["first_step"] <= last <= iteration["last_step"]:
+                card["ended"] = f"The run ended in this pass: {ending}"
+
+
 def trace_view(source: str, data: dict[str, Any], filename: str) -> dict[str, Any]:
     """Return the page's view of ``source`` from its trace JSON: lines, runs and loop cards.
 
@@ -244,6 +259,7 @@ def trace_view(source: str, data: dict[str, Any], filename: str) -> dict[str, An
         }
         for loop in loops
     }
+    _mark_the_pass_that_ended(cards, loops, data)
     texts = source.splitlines()
     lines = [
         {

@@ -15,7 +15,7 @@ Examples
 >>> site = DirectiveSite("demo.md", 3)
 >>> source, name = snippet_source({"source": "x = 1\\n"}, site)
 >>> name
-'demo.md, snippet at line 3'
+'the snippet at demo.md, line 3'
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def snippet_source(raw: dict[str, Any], site: DirectiveSite) -> tuple[str, str]:
         name = path.name
     else:
         source = str(raw.get("source", ""))
-        name = f"{site.filename}, snippet at line {site.line}"
+        name = f"the snippet at {site.filename}, line {site.line}"
     if len(source) > MAX_SNIPPET_CHARS:
         raise ValueError(f"the program is {len(source):,} characters; keep it under 20,000")
     return source.replace("\r\n", "\n").replace("\r", "\n"), name

@@ -97,6 +97,11 @@ function editor({ el, source, call }, status) {
 
 if (PROGRAMS.length) {
   runStatus().then((status) => {
-    for (const program of PROGRAMS) program.el.after(editor(program, status));
+    for (const program of PROGRAMS) {
+      // A teacher's program that raised has its mistake boxed right under it: keep them together.
+      let anchor = program.el;
+      while (anchor.nextElementSibling?.classList.contains("cs-directive-error")) anchor = anchor.nextElementSibling;
+      anchor.after(editor(program, status));
+    }
   });
 }

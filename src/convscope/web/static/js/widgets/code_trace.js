@@ -28,6 +28,7 @@ function card(entry, index) {
   const grids = h("div", "cs-card-values");
   for (const item of entry.values) grids.append(valueView(item.name, item.value));
   box.append(grids);
+  if (entry.ended) box.append(h("p", "cs-verdict cs-no", entry.ended));
   box.dataset.index = String(index);
   return box;
 }
