@@ -40,3 +40,15 @@ def test_the_edit_survives_a_reload_and_reset_brings_the_lesson_back(page: Any) 
     assert page.locator(BOX).locator("textarea").input_value() == "x = 1\n"
     page.locator(BOX).locator("[data-key='code-reset']").click()
     assert page.locator(BOX).locator("textarea").input_value() == original
+
+
+def test_the_box_says_when_running_code_is_off(page: Any) -> None:
+    off = {"enabled": False, "detail": "running edited code is off on this server"}
+    page.route("**/api/code/status", lambda route: route.fulfill(json=off))
+    page.reload()
+    box = page.locator(BOX)
+    box.locator("[role='status']").wait_for()
+    assert box.locator("textarea").count() == 0
+    assert box.inner_text().endswith(
+        "Editing and running this code is off here: running edited code is off on this server."
+    )
