@@ -3,6 +3,8 @@ and the choices the cost model makes for ``auto``."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -12,12 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 
-from convscope.engine import ALGORITHMS, conv2d, prepare
+from convscope.engine import ALGORITHMS, _numba_direct, conv2d, prepare
 from convscope.engine import algorithms as dispatch
 from convscope.engine._separable import kernel_factors
 
 SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
 NAMES = sorted(ALGORITHMS)
+needs_numba = pytest.mark.skipif(
+    not _numba_direct.AVAILABLE, reason="numba (the 'fast' extra) is not installed"
+)
 
 
 @st.composite
@@ -146,9 +151,74 @@ def test_auto_picks_fft_for_a_large_float_kernel() -> None:
     assert _chosen(image, weight, padding="same") == "fft"
 
 
-def test_auto_picks_separable_for_sobel_on_a_large_float_image() -> None:
+def test_auto_picks_separable_for_sobel_on_a_large_float_image_without_numba(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_numba_direct, "AVAILABLE", False)
     image = np.random.default_rng(1).random((2048, 2048), dtype=np.float32)
     assert _chosen(image, np.array(SOBEL_X, np.float32), padding=1) == "separable"
+
+
+@needs_numba
+@pytest.mark.parametrize("kernel", [(3, 3), (7, 7)])
+def test_auto_picks_the_compiled_loops_for_small_kernels_on_images(kernel: tuple[int, int]) -> None:
+    rng = np.random.default_rng(1)
+    image = rng.random((1, 3, 1024, 1024), dtype=np.float32)
+    weight = rng.standard_normal((3, 1, *kernel)).astype(np.float32)
+    assert _chosen(image, weight, padding="same", groups=3) == "numba_direct"
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_compiled_loops_share_rows_between_threads_and_match_torch(
+    torch: ModuleType, dtype: type
+) -> None:
+    # Big enough to be cut into pieces for the thread pool, with a channel multiplier of 2.
+    rng = np.random.default_rng(5)
+    image = rng.standard_normal((2, 3, 160, 150)).astype(dtype)
+    weight = rng.standard_normal((6, 1, 3, 5)).astype(dtype)
+    case = dict(input=image, weight=weight, padding=(1, 2), dilation=(2, 1), groups=3)
+    products = image.size * 2 * weight[0].size
+    assert products >= _numba_direct.THREAD_MIN_PRODUCTS
+    result = conv2d(**case, algorithm="numba_direct")
+    assert result.dtype == dtype
+    tolerance = 1e-4 if dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(result, _torch_conv2d(torch, case), rtol=tolerance, atol=tolerance)
+
+
+def test_tiny_problems_skip_the_cost_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> dict[str, float]:
+        raise AssertionError("the cost model ran for a lesson-size problem")
+
+    monkeypatch.setattr(dispatch, "estimate_costs", refuse)
+    image = np.arange(36).reshape(6, 6)
+    assert _chosen(image, np.array(SOBEL_X), padding=1) in ("numba_direct", "depthwise")
+    assert _chosen(np.ones((3, 5, 5)), np.ones((2, 3, 3, 3))) == "im2col_gemm"
+    np.testing.assert_array_equal(
+        conv2d(image, SOBEL_X),
+        _exact_correlation(image[None, None], np.array(SOBEL_X)[None, None], 1)[0, 0],
+    )
+
+
+def test_without_numba_the_numpy_paths_do_everything() -> None:
+    # A fresh interpreter where importing numba fails, as on a machine without the extra.
+    program = (
+        "import sys; sys.modules['numba'] = None\n"
+        "import numpy as np\n"
+        "from convscope.engine import ALGORITHMS, conv2d\n"
+        "from convscope.engine._numba_direct import warm\n"
+        "assert 'numba_direct' not in ALGORITHMS, sorted(ALGORITHMS)\n"
+        "warm()\n"
+        "image = np.arange(600 * 600).reshape(1, 1, 600, 600) % 251\n"
+        "out = conv2d(image, np.ones((1, 1, 3, 3), np.int64), padding=1)\n"
+        "assert out[0, 0, 1, 1] == image[0, 0, :3, :3].sum()\n"
+        "print('ok', sorted(ALGORITHMS))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "separable" in done.stdout
 
 
 @pytest.mark.parametrize("size", [64, 512])

@@ -84,6 +84,7 @@ def code_runs_for(host: str, allow_code: bool) -> bool:
 
 def app_from_environment() -> FastAPI:
     """Return the app one worker process serves, built from the command's choices."""
+    from ..engine.algorithms import warm_up as warm_engine
     from ..lessons.sources import LessonLibrary
     from ..web import create_app
     from ..web.pages import warm_up
@@ -92,6 +93,7 @@ def app_from_environment() -> FastAPI:
     path = os.environ.get(LESSONS_VARIABLE, "")
     library = LessonLibrary.at(Path(path)) if path else None
     code_runs = os.environ.get(CODE_VARIABLE, "off") == "on"
+    warm_engine()  # compiled filters (numba, when installed) load before the first request
     if library is None:
         warm_up()
     return create_app(library, MistakeReporter() if library else None, code_runs=code_runs)
@@ -101,10 +103,12 @@ def run_server(app: FastAPI, host: str, port: int, workers: int, library_root: P
     """Serve ``app`` (one process) or ``workers`` processes like it; Ctrl-C stops it quietly."""
     import uvicorn
 
+    from ..engine.algorithms import warm_up as warm_engine
     from ..web.pages import warm_up
 
     try:
         if workers == 1:
+            warm_engine()  # compiled filters (numba, when installed) load before any request
             if library_root is None:
                 warm_up()
             uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -23,6 +23,8 @@ from ._depthwise import (
     one_channel_per_output,
 )
 from ._fft import PARALLEL_FFT_SIZE, WORKERS, transform_size
+from ._numba_direct import THREAD_MIN_PRODUCTS
+from ._numba_direct import suits as numba_suits
 from ._separable import kernel_factors
 from .spec import ConvSpec
 
@@ -36,6 +38,10 @@ FFT_FLOPS = 6e9  # scipy.fft per worker, counting 2.5 n log2 n per real transfor
 CALL_SECONDS = 2e-6  # fixed price of one NumPy call
 IM2COL_MAX_BYTES = 64 * 2**20  # auto never builds a larger im2col matrix (per image)
 FFT_CALL_SECONDS = 150e-6  # fixed price of the FFT path: plans, three transforms, a copy
+NUMBA_RATE = 15e9  # float32 multiply-adds per second of the compiled loops, one thread
+NUMBA_THREAD_GAIN = 1.6  # what a second thread adds (rows shared, memory shared too)
+NUMBA_CALL_SECONDS = 10e-6  # fixed price of one call, plus handing rows to the pool below
+POOL_SECONDS = 30e-6
 
 
 def estimate_costs(
@@ -50,6 +56,8 @@ def estimate_costs(
         costs["depthwise"] = shape.depthwise()
     if dtype.kind == "f":  # FFT rounds: integers must stay exact
         costs["fft"] = shape.fft()
+    if numba_suits(weight, spec, dtype):
+        costs["numba_direct"] = shape.numba_direct()
     # The rank test looks at every kernel, so it runs only when splitting would win.
     if "depthwise" in costs and min(shape.kernel) > 1:
         separable = shape.separable()
@@ -123,6 +131,14 @@ class _Shape:
     def depthwise(self) -> float:
         """Return the seconds of shift-and-add over every tap."""
         return self._shift_and_add(self.taps, self.outputs) + self.phase_copy
+
+    def numba_direct(self) -> float:
+        """Return the seconds of the compiled loops: every tap of every output, in SIMD."""
+        products = self.batch * self.out_channels * self.out_rows * self.out_cols * self.taps
+        if products < THREAD_MIN_PRODUCTS:
+            return products * (self.dtype.itemsize / 4) / NUMBA_RATE + NUMBA_CALL_SECONDS
+        rate = NUMBA_RATE * min(THREADS, NUMBA_THREAD_GAIN)
+        return products * (self.dtype.itemsize / 4) / rate + NUMBA_CALL_SECONDS + POOL_SECONDS
 
     def separable(self) -> float:
         """Return the seconds of a row pass then a column pass, piece by piece in cache."""

@@ -9,6 +9,7 @@ except through ``algorithm=``; :func:`choose` decides for ``"auto"``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +17,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._cost import estimate_costs
-from ._depthwise import depthwise
+from ._depthwise import depthwise, one_channel_per_output
 from ._fft import fft_correlate
 from ._gemm import im2col_gemm, tap_gemm
+from ._numba_direct import AVAILABLE as NUMBA_AVAILABLE
+from ._numba_direct import numba_direct, numba_ready
+from ._numba_direct import suits as numba_suits
+from ._numba_direct import warm as warm_numba
 from ._separable import separable
 from .spec import ConvSpec
 
@@ -76,13 +81,40 @@ ALGORITHMS: dict[str, Algorithm] = {
     "fft": fft_correlate,
 }
 """Every algorithm by name. Each accepts every canonical problem; one that suits only some
-problems (``depthwise``, ``separable``, ``fft`` for integers) hands the others on internally."""
+problems (``depthwise``, ``separable``, ``fft`` for integers, ``numba_direct``) hands the others
+on internally. ``numba_direct`` is here only when numba is installed (the ``fast`` extra)."""
+if NUMBA_AVAILABLE:
+    ALGORITHMS["numba_direct"] = numba_direct
+
+
+TINY_PRODUCTS = 1 << 14
+"""Problems with fewer multiply-adds than this (a lesson's 6×6 image and 3×3 kernel has 324)
+skip the cost model: any algorithm takes tens of microseconds, about what estimating takes."""
 
 
 def choose(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> str:
-    """Return the name of the algorithm ``"auto"`` uses: the cheapest by :mod:`._cost`."""
+    """Return the name of the algorithm ``"auto"`` uses: the cheapest by :mod:`._cost`.
+
+    Tiny problems take a fixed choice instead: the compiled loops when they suit and are
+    already loaded (loading numba for a tiny problem would cost more than it saves), else
+    shift-and-add when each output channel reads one input channel, else one im2col product.
+    """
+    rows, cols = output_cells(padded.shape[2:], weight.shape[2:], spec)
+    if padded.shape[0] * rows * cols * math.prod(weight.shape) < TINY_PRODUCTS:
+        if numba_ready() and numba_suits(weight, spec, padded.dtype):
+            return "numba_direct"
+        return "depthwise" if one_channel_per_output(weight, spec.groups) else "im2col_gemm"
     estimates = estimate_costs(padded.shape, weight, spec, padded.dtype)
     return min(estimates, key=estimates.__getitem__)
+
+
+def warm_up() -> None:
+    """Load or compile the optional compiled loops now, so no request waits for numba.
+
+    A no-op without numba. The first run on a machine compiles (a few seconds); later
+    processes load the machine code from numba's disk cache (a fraction of a second).
+    """
+    warm_numba()
 
 
 def run(
