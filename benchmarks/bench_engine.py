@@ -261,14 +261,17 @@ def implementations() -> dict[str, Implementation]:
 
 
 def web_cases(base_url: str | None) -> list[dict[str, Any]]:
-    """W1 HOOK: time the web API (trace request, gallery request), p50 and p95 over 200 calls.
+    """Return W1: p50/p95 of a trace request and an all-kernel gallery request (bench_web.py).
 
-    Not possible yet: the web API does not exist. The web helper fills this in; it should
-    return rows shaped like the other cases' (``case``, ``ms``) so the table and JSON take them.
+    Against ``base_url`` when given, else against a ``convscope serve`` started (and stopped)
+    here on a free port of 127.0.0.1.
     """
-    if base_url is not None:
-        print("note: W1 (web API) is not implemented yet; --server ignored")
-    return []
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_web import measure_web, print_rows
+
+    rows = measure_web(base_url)
+    print_rows(rows)
+    return rows
 
 
 # --- measuring -------------------------------------------------------------------------------
@@ -503,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--cases", help="comma-separated names or families, e.g. I4,L")
     parser.add_argument("--server", help="base URL of a running `convscope serve` (W1)")
+    parser.add_argument("--no-web", action="store_true", help="skip W1 (the web API)")
     parser.add_argument("--json", type=Path, help="where to write the JSON results")
     args = parser.parse_args(argv)
     _restart_without_openblas_overrides()
@@ -524,7 +528,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(measure(case, impls, repeats))
         s = summary(rows[-1])
         print(f"  {case.name} done: auto {s['auto_ms']:.2f} ms ({rows[-1].chosen})", flush=True)
-    web = web_cases(args.server)
+    wanted_web = not args.no_web and (not args.cases or "W" in args.cases.upper())
+    web = web_cases(args.server) if wanted_web else []
     print_table(rows)
     print("\n" + markdown_table(rows))
     out = args.json or RESULTS / f"engine-{time.strftime('%Y%m%d-%H%M%S')}.json"

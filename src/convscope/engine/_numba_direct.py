@@ -27,7 +27,7 @@ AVAILABLE = importlib.util.find_spec("numba") is not None
 """Whether numba can be imported; checked without importing it (numba takes ~0.3 s to load)."""
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int64))
 """The compute dtypes compiled for; others (long double) go to the NumPy path."""
-THREAD_MIN_PRODUCTS = 1 << 19
+THREAD_MIN_PRODUCTS = 1 << 23
 """Below this many multiply-adds one thread is quicker than handing rows to the pool."""
 
 _rows_kernel: Any = None
