@@ -18,6 +18,13 @@ export function h(tag, className = "", text = null) {
 }
 
 /** Return what a person typed as a number when it reads as one ("−1,5" stays text). */
+/** Return the empty slot where the host shows the server's error about `field` ("*": any). */
+export function errorSlot(field) {
+  const slot = h("output", "cs-field-error");
+  slot.dataset.errorFor = field;
+  return slot;
+}
+
 export function parseTyped(text) {
   const plain = text.trim().replace(/\u2212/g, "-").replace(/,(?=\d{3}\b)/g, "");
   if (plain !== "" && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(plain)) return Number(plain);
@@ -158,9 +165,7 @@ export function choice(text, key, choices, value, onChange) {
   for (const [optionValue, optionText] of choices) select.append(new Option(optionText, String(optionValue)));
   select.value = String(value);
   select.addEventListener("change", () => onChange(select.value));
-  const error = h("output", "cs-field-error");
-  error.dataset.errorFor = key;
-  label.append(select, error);
+  label.append(select, errorSlot(key));
   return label;
 }
 

@@ -2,20 +2,15 @@
 // slots the host fills, a photo picker, pictures, and copies of edited grids. Nothing here
 // computes a number that is shown; the server sends every value already written out.
 
-import { button, choice, h } from "./_grid.js";
+import { button, choice, errorSlot, h, numberGrid, panel } from "./_grid.js";
+
+export { errorSlot };
 
 /** Return a <fieldset> titled `legendText` holding `children`. */
 export function fieldset(legendText, ...children) {
   const box = h("fieldset");
   box.append(h("legend", "", legendText), ...children);
   return box;
-}
-
-/** Return the <output> where the host writes a server error about `field` ("*" for any). */
-export function errorSlot(field) {
-  const slot = h("output", "cs-field-error");
-  slot.dataset.errorFor = field;
-  return slot;
 }
 
 /** Return a <select> of the bundled photographs. */
@@ -58,6 +53,31 @@ export function resetButton(model, initial, before = () => {}) {
     model.set("inputs", structuredClone(initial));
     model.save_changes();
   });
+}
+
+/** Return the "Output size" box: the server's formula for rows and columns, filled in. */
+export function sizeBox(size) {
+  const box = h("div", "cs-size");
+  box.append(h("h3", "", "Output size"));
+  const lines = h("p", "cs-formula");
+  lines.append(`rows ${size.rows}`, h("br"), `columns ${size.cols}`);
+  box.append(lines);
+  return box;
+}
+
+/** Return a titled panel of the state's grid `key`; typing a number sends `inputs[key]` back. */
+export function editableGrid(model, key, title, caption = "type to change a number") {
+  const grid = numberGrid(model.get(key), {
+    role: key, name: key, kind: "input",
+    onEdit: (r, c, value) => {
+      const changed = withCell(model.get("inputs")[key], r, c, value);
+      if (changed) send(model, { [key]: changed });
+    },
+  });
+  const shown = panel(title, caption);
+  shown.slot.append(grid);
+  shown.box.append(errorSlot(key));
+  return { box: shown.box, grid };
 }
 
 /** Send `changes` merged into the model's inputs to the server. */

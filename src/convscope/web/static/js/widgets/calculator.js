@@ -2,7 +2,8 @@
 // click any output cell to see its calculation, or animate the kernel sliding over the input.
 // Every number comes from the server's state; this module only draws it and sends edits.
 
-import { button, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { button, choice, errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { sizeBox } from "./_parts.js";
 import { legend, stepView } from "./_step_view.js";
 
 const SPEEDS = [["1400", "slow"], ["700", "medium"], ["300", "fast"]];
@@ -138,13 +139,7 @@ class Calculator {
   }
 
   sizeLine() {
-    const size = this.model.get("size");
-    const box = h("div", "cs-size");
-    box.append(h("h3", "", "Output size"));
-    const lines = h("p", "cs-formula");
-    lines.append(`rows ${size.rows}`, h("br"), `columns ${size.cols}`);
-    box.append(lines);
-    return box;
+    return sizeBox(this.model.get("size"));
   }
 
   player() {
@@ -240,12 +235,6 @@ function fieldset(legendText, ...children) {
   const box = h("fieldset");
   box.append(h("legend", "", legendText), ...children);
   return box;
-}
-
-function errorSlot(field) {
-  const slot = h("output", "cs-field-error");
-  slot.dataset.errorFor = field;
-  return slot;
 }
 
 function hint() {

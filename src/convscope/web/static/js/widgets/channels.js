@@ -2,7 +2,7 @@
 // shows each channel's window, kernel slice and products, each channel's sum, and their total;
 // with several kernels, one output map per kernel. The numbers all come from the server.
 
-import { h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
 
 const SIGN_CLASS = { pos: "cs-pos", neg: "cs-neg", zero: "cs-zero" };
 
@@ -40,8 +40,7 @@ function controls(model) {
   const box = h("div", "cs-controls");
   box.append(positionPicker(model));
   if (model.get("kernel_names").length > 1) box.append(kernelPicker(model));
-  const error = h("output", "cs-field-error");
-  error.dataset.errorFor = "*";
+  const error = errorSlot("*");
   box.append(error);
   return box;
 }

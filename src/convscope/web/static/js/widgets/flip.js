@@ -2,7 +2,7 @@
 // and the commutativity check. Both results come in the state; the toggle only chooses which
 // one to show, and editing the kernel asks the server for new numbers.
 
-import { h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
 
 const OPERATIONS = [
   { flip: false, key: "correlation", label: "Cross-correlation (PyTorch)", symbol: "⋆" },
@@ -47,8 +47,7 @@ function example(model) {
     role: "kernel", name: "kernel b", kind: "input",
     onEdit: (r, c, value) => editKernel(model, r, c, value),
   }));
-  const error = h("output", "cs-field-error");
-  error.dataset.errorFor = "kernel";
+  const error = errorSlot("kernel");
   written.box.append(error);
   const used = panel("Kernel as applied", operation.flip ? "turned 180°" : "unchanged");
   used.slot.append(numberGrid(result.kernel_used, { role: "kernel", name: "applied kernel" }));

@@ -3,7 +3,7 @@
 // how many windows read each input cell; a photograph is pooled again and again.
 
 import { button, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
-import { errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, withCell } from "./_parts.js";
+import { editableGrid, errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, sizeBox } from "./_parts.js";
 
 class Pooling {
   constructor(model, el) {
@@ -49,16 +49,8 @@ class Pooling {
   grids() {
     const model = this.model;
     const inputs = model.get("inputs");
-    const input = panel("Input", "type to change a number");
-    this.inputGrid = numberGrid(model.get("input"), {
-      role: "input", name: "input", kind: "input",
-      onEdit: (r, c, value) => {
-        const changed = withCell(inputs.input, r, c, value);
-        if (changed) send(model, { input: changed });
-      },
-    });
-    input.slot.append(this.inputGrid);
-    input.box.append(errorSlot("input"));
+    const input = editableGrid(model, "input", "Input");
+    this.inputGrid = input.grid;
     const [rows, cols] = model.get("output_shape");
     const title = inputs.kind === "max" ? "Max pooled" : "Average pooled";
     const output = panel(`${title} (${rows}×${cols})`, "click a cell to see its window");
@@ -75,13 +67,7 @@ class Pooling {
   }
 
   sizeLine() {
-    const size = this.model.get("size");
-    const box = h("div", "cs-size");
-    box.append(h("h3", "", "Output size"));
-    const lines = h("p", "cs-formula");
-    lines.append(`rows ${size.rows}`, h("br"), `columns ${size.cols}`);
-    box.append(lines);
-    return box;
+    return sizeBox(this.model.get("size"));
   }
 
   photos() {

@@ -1,6 +1,6 @@
 // The `step` widget: one output position of a convolution, worked out by hand.
 
-import { h, keepFocus, numberGrid, panel, placeGrid } from "./_grid.js";
+import { errorSlot, h, keepFocus, numberGrid, panel, placeGrid } from "./_grid.js";
 import { legend, stepView } from "./_step_view.js";
 
 function inputGrid(state) {
@@ -33,8 +33,7 @@ function render({ model, el }) {
   const controls = h("div", "cs-controls");
   const input = panel("Input image");
   const explanation = h("div");
-  const error = h("output", "cs-field-error");
-  error.dataset.errorFor = "*";
+  const error = errorSlot("*");
   el.append(controls, input.box, explanation, legend(), error);
   const draw = () => keepFocus(el, () => {
     controls.replaceChildren(positionPicker(model));

@@ -1,6 +1,6 @@
 // The `torch_check` widget: convscope's output next to PyTorch's, compared on the server.
 
-import { h, numberGrid, panel } from "./_grid.js";
+import { errorSlot, h, numberGrid, panel } from "./_grid.js";
 
 function shape(values) { return `(${values.join(", ")})`; }
 
@@ -38,8 +38,7 @@ function draw(model, el) {
     model.set("inputs", { ...model.get("inputs") });
     model.save_changes();
   });
-  const error = h("output", "cs-field-error");
-  error.dataset.errorFor = "*";
+  const error = errorSlot("*");
   el.append(again, error);
 }
 

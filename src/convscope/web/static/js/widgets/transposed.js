@@ -4,7 +4,7 @@
 // with zeros inserted and the kernel turned 180°. Click any output cell to see both stories.
 
 import { button, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
-import { errorSlot, fieldset, numberChoices, resetButton, resized, send, withCell } from "./_parts.js";
+import { editableGrid, errorSlot, fieldset, numberChoices, resetButton, resized, send, sizeBox } from "./_parts.js";
 import { stepView } from "./_step_view.js";
 
 const REDUCED_MOTION = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
@@ -53,34 +53,11 @@ class Transposed {
 
   operands() {
     const model = this.model;
-    const inputs = model.get("inputs");
-    const input = panel("Input", "type to change a number");
-    this.inputGrid = numberGrid(model.get("input"), {
-      role: "input", name: "input", kind: "input",
-      onEdit: (r, c, value) => {
-        const changed = withCell(inputs.input, r, c, value);
-        if (changed) send(model, { input: changed });
-      },
-    });
-    input.slot.append(this.inputGrid);
-    input.box.append(errorSlot("input"));
-    const kernel = panel("Kernel");
-    kernel.slot.append(numberGrid(model.get("kernel"), {
-      role: "kernel", name: "kernel", kind: "input",
-      onEdit: (r, c, value) => {
-        const changed = withCell(inputs.kernel, r, c, value);
-        if (changed) send(model, { kernel: changed });
-      },
-    }));
-    kernel.box.append(errorSlot("kernel"));
-    const size = model.get("size");
-    const formula = h("div", "cs-size");
-    formula.append(h("h3", "", "Output size"));
-    const lines = h("p", "cs-formula");
-    lines.append(`rows ${size.rows}`, h("br"), `columns ${size.cols}`);
-    formula.append(lines);
+    const input = editableGrid(model, "input", "Input");
+    this.inputGrid = input.grid;
+    const kernel = editableGrid(model, "kernel", "Kernel", null);
     const row = h("div", "cs-row");
-    row.append(input.box, kernel.box, formula);
+    row.append(input.box, kernel.box, sizeBox(model.get("size")));
     return row;
   }
 
