@@ -170,12 +170,12 @@ def test_auto_picks_the_compiled_loops_for_small_kernels_on_images(kernel: tuple
 
 @needs_numba
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_compiled_loops_share_rows_between_threads_and_match_torch(
+def test_compiled_loops_share_pieces_between_threads_and_match_torch(
     torch: ModuleType, dtype: type
 ) -> None:
     # Big enough to be cut into pieces for the thread pool, with a channel multiplier of 2.
     rng = np.random.default_rng(5)
-    image = rng.standard_normal((2, 3, 160, 150)).astype(dtype)
+    image = rng.standard_normal((2, 3, 256, 240)).astype(dtype)
     weight = rng.standard_normal((6, 1, 3, 5)).astype(dtype)
     case = dict(input=image, weight=weight, padding=(1, 2), dilation=(2, 1), groups=3)
     products = image.size * 2 * weight[0].size

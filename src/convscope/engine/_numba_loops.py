@@ -1,10 +1,12 @@
 """The loops :mod:`._numba_direct` compiles: imported only when numba is installed and needed.
 
-One output row at a time: the row is written by the first taps and the rest are added into it,
-four taps per pass over the row, each tap reading a contiguous slice of one input row. With the
-row in the L1 cache and the inner loop over contiguous cells, LLVM turns it into SIMD code.
-Plain ``+`` and ``×`` in IEEE order (no ``fastmath``), so NaN and infinity behave as in the
-direct sum and integers wrap as NumPy's int64 does.
+Each padded plane is read as one long row (as in :mod:`._flat`): kernel tap ``(a, b)`` meets,
+for every output cell, the cell ``a·cols + b`` further on, so each tap is one contiguous slice.
+The output is built in pieces of :data:`PIECE_CELLS` cells that stay in the L1 cache while the
+taps are added into them, four taps per pass, in a loop LLVM turns into SIMD code. Long pieces
+keep the loop efficient even for narrow planes (a 112-wide feature map). Plain ``+`` and ``×``
+in IEEE order (no ``fastmath``), so NaN and infinity behave as in the direct sum and integers
+wrap as NumPy's int64 does.
 """
 
 from __future__ import annotations
@@ -14,60 +16,58 @@ from typing import Any
 from numba import njit
 from numpy.typing import NDArray
 
+PIECE_CELLS = 2048
+"""Output cells per piece: 8 KiB of float32, with the four input slices well inside L1."""
 
-def _rows(
-    planes: NDArray[Any],
-    taps: NDArray[Any],
+
+def _pieces(
+    sources: NDArray[Any],
+    weights: NDArray[Any],
+    offsets: NDArray[Any],
     out: NDArray[Any],
     first: int,
     last: int,
     multiplier: int,
-    row_stride: int,
-    row_dilation: int,
-    col_dilation: int,
+    length: int,
 ) -> None:
-    # planes (N·C, rows, cols); taps (C_out, kH, kW); out (N·C_out, H', W'); rows first..last of
-    # out counted across all its planes. Output plane q = n·C_out + o reads input plane
-    # n·C + o // multiplier with kernel o.
-    out_channels, out_rows, width = taps.shape[0], out.shape[1], out.shape[2]
-    k_cols = taps.shape[2]
-    count = taps.shape[1] * k_cols
-    for flat_row in range(first, last):
-        plane, i = flat_row // out_rows, flat_row % out_rows
+    # sources (N·C, rows·cols); weights (C_out, taps); offsets (taps,); out (N·C_out, ≥ length).
+    # Pieces first..last are counted across all output planes. Output plane q = n·C_out + o
+    # reads input plane n·C + o // multiplier with kernel o.
+    out_channels, count = weights.shape
+    per_plane = (length + PIECE_CELLS - 1) // PIECE_CELLS
+    for piece in range(first, last):
+        plane, start = piece // per_plane, piece % per_plane * PIECE_CELLS
+        stop = min(start + PIECE_CELLS, length)
         image, kernel = plane // out_channels, plane % out_channels
-        source = planes[image * (out_channels // multiplier) + kernel // multiplier]
-        weights = taps[kernel].ravel()
-        row = out[plane, i]
-        top = i * row_stride
+        source = sources[image * (out_channels // multiplier) + kernel // multiplier]
+        w = weights[kernel]
+        acc = out[plane, start:stop]
+        cells = stop - start
         t = 0
         while t < count:
-            a0, b0 = t // k_cols * row_dilation, t % k_cols * col_dilation
-            s0 = source[top + a0, b0 : b0 + width]
+            s0 = source[start + offsets[t] :]
             if count - t >= 4:
-                a1, b1 = (t + 1) // k_cols * row_dilation, (t + 1) % k_cols * col_dilation
-                a2, b2 = (t + 2) // k_cols * row_dilation, (t + 2) % k_cols * col_dilation
-                a3, b3 = (t + 3) // k_cols * row_dilation, (t + 3) % k_cols * col_dilation
-                s1 = source[top + a1, b1 : b1 + width]
-                s2 = source[top + a2, b2 : b2 + width]
-                s3 = source[top + a3, b3 : b3 + width]
-                w0, w1, w2, w3 = weights[t], weights[t + 1], weights[t + 2], weights[t + 3]
+                s1 = source[start + offsets[t + 1] :]
+                s2 = source[start + offsets[t + 2] :]
+                s3 = source[start + offsets[t + 3] :]
+                w0, w1, w2, w3 = w[t], w[t + 1], w[t + 2], w[t + 3]
                 if t == 0:
-                    for j in range(width):
-                        row[j] = (w0 * s0[j] + w1 * s1[j]) + (w2 * s2[j] + w3 * s3[j])
+                    for j in range(cells):
+                        acc[j] = (w0 * s0[j] + w1 * s1[j]) + (w2 * s2[j] + w3 * s3[j])
                 else:
-                    for j in range(width):
-                        row[j] += (w0 * s0[j] + w1 * s1[j]) + (w2 * s2[j] + w3 * s3[j])
+                    for j in range(cells):
+                        acc[j] += (w0 * s0[j] + w1 * s1[j]) + (w2 * s2[j] + w3 * s3[j])
                 t += 4
                 continue
-            w0 = weights[t]
+            w0 = w[t]
             if t == 0:
-                for j in range(width):
-                    row[j] = w0 * s0[j]
+                for j in range(cells):
+                    acc[j] = w0 * s0[j]
             else:
-                for j in range(width):
-                    row[j] += w0 * s0[j]
+                for j in range(cells):
+                    acc[j] += w0 * s0[j]
             t += 1
 
 
-rows_kernel = njit(cache=True, nogil=True)(_rows)
-"""The compiled :func:`_rows`; one machine-code version per dtype, cached on disk."""
+pieces_kernel = njit(cache=True, nogil=True)(_pieces)
+"""The compiled :func:`_pieces`; one machine-code version per dtype, cached on disk."""
