@@ -155,6 +155,7 @@ def filter_photo(pixels: NDArray[np.uint8], kernel: NDArray[Any]) -> Filtered:
     image = np.ascontiguousarray(channels, dtype=np.float32)
     weight = np.repeat(np.asarray(kernel, dtype=np.float32)[None, None], len(image), axis=0)
     response = conv2d(image, weight, padding="same", groups=len(image), padding_mode="replicate")
+    response = np.ascontiguousarray(response)  # one copy: the mapping to grey reads it 3-5 times
     # Mapped to grey levels channel by channel (contiguous, so quick); only the uint8 result
     # is laid out again as (H, W, 3).
     shown = _for_display(response, shown_as(np.asarray(kernel)))

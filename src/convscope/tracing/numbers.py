@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,7 @@ def format_number(value: Any, *, digits: int = SIGNIFICANT_DIGITS) -> str:
     return _signed(_unsigned_float(abs(number), digits), number < 0)
 
 
+@lru_cache(maxsize=4096)  # a trace writes the same few weights and pixels hundreds of times
 def _unsigned_float(number: float, digits: int) -> str:
     if number == 0:
         return "0"
