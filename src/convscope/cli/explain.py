@@ -21,7 +21,7 @@ from rich.text import Text
 from .. import kernels
 from ..tracing import ConvTrace, Step, trace
 from ..tracing.numbers import format_number
-from ..tracing.render import where
+from ..tracing.step_views import where
 from . import app
 
 GRADIENT = np.array(

@@ -1,6 +1,6 @@
 """The Rich rendering of a :class:`~convscope.tracing.step.Step`, for ``convscope explain``.
 
-It draws the same grids as :mod:`convscope.tracing.render` (one model, several looks): window,
+It draws the same grids as :mod:`convscope.tracing.step_views` (one model, several looks): window,
 kernel and products side by side, padded cells dim and marked with †, negative products red and
 positive ones green, then the sums with the result in bold.
 """
@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .numbers import format_number
-from .render import PAD_MARK, Grid, channel_title, grids, legend, summary_lines, where
+from .step_views import PAD_MARK, Grid, channel_title, grids, legend, summary_lines, where
 
 if TYPE_CHECKING:
     from .step import Step

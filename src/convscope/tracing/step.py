@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..engine import ConvSpec, Problem, conv2d, padding_mask, prepare
-from . import render
+from . import step_views as views
 from .numbers import format_number, jsonable
 
 if TYPE_CHECKING:
@@ -89,30 +89,30 @@ class Step:
         ``'−10 + 0 + 30 − 40 + 0 + 120 − 30 + 0 + 90 = 160'``; with several they are the channel
         sums, e.g. ``'5 + 13 + 42 = 60'``.
         """
-        return render.sum_expression_of(self)
+        return views.sum_expression_of(self)
 
     def channel_sum_texts(self) -> list[str]:
         """Return one ``'1 + 0 + 0 + 4 = 5'`` line per input channel of the window."""
-        return render.channel_expressions(self)
+        return views.channel_expressions(self)
 
     def bias_text(self) -> str | None:
         """Return ``'60 + 1 = 61'`` (sum plus bias equals result), or ``None`` without bias."""
-        return render.bias_expression(self)
+        return views.bias_expression(self)
 
     def to_text(self) -> str:
         """Return the worked calculation as plain text, grids side by side."""
-        return render.to_text(self)
+        return views.to_text(self)
 
     def to_markdown(self) -> str:
         """Return the worked calculation as a Markdown fragment."""
-        return render.to_markdown(self)
+        return views.to_markdown(self)
 
     def to_html(self) -> str:
         """Return the worked calculation as an HTML fragment styled only by ``cs-*`` classes."""
-        return render.to_html(self)
+        return views.to_html(self)
 
     def _repr_html_(self) -> str:
-        return render.to_html(self, with_style=True)
+        return views.to_html(self, with_style=True)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from .rich_view import step_renderables
