@@ -206,6 +206,16 @@ def test_an_exception_is_reported_with_its_line_and_the_steps_before_it() -> Non
     assert any("first" in step["changes"] for step in trace["steps"])
 
 
+def test_a_line_that_raised_reports_no_value_for_the_name_it_did_not_assign() -> None:
+    source = "share = 0\nfor v in [4, 2, 0]:\n    share = 12 // v\n"
+    trace = trace_source(source).to_json()
+    cards = loop_at(trace, "for v in")["iterations"]
+    assert [value_of(card["values"]["share"]) for card in cards[:2]] == [3, 6]
+    assert "share" not in cards[2]["values"]  # 12 // 0 raised: share still holds 6, unassigned
+    raised = [step for step in trace["steps"] if step["event"] == "line" and step["line"] == 3]
+    assert "share" not in raised[-1]["changes"]
+
+
 def test_a_generator_yields_as_return_steps_and_keeps_its_loop_across_yields() -> None:
     source = (
         "def evens(limit):\n    for k in range(limit):\n        if k % 2 == 0:\n"

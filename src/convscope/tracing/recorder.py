@@ -187,7 +187,7 @@ class Recorder:
         del self.states[frame]
 
     def _on_exception(self, state: FrameState, frame: FrameType) -> None:
-        self._settle(state, frame)
+        self._settle(state, frame, completed=False)
         self._add_step(state, frame.f_lineno, "exception")
         state.unwinding = True
 
@@ -198,14 +198,20 @@ class Recorder:
         self.steps.append(step)
         return step
 
-    def _settle(self, state: FrameState, frame: FrameType) -> dict[str, Any]:
-        """Give the frame's pending step the changes its line made; return the locals."""
+    def _settle(
+        self, state: FrameState, frame: FrameType, completed: bool = True
+    ) -> dict[str, Any]:
+        """Give the frame's pending step the changes its line made; return the locals.
+
+        A line that raised (``completed=False``) bound nothing, so the names it would have
+        assigned are not reported again with their old values.
+        """
         local_values = frame.f_locals
         step = state.pending
         if step is None:
             return local_values
         state.pending = None
-        changes, in_place = self._changes(state, local_values, step.line)
+        changes, in_place = self._changes(state, local_values, step.line if completed else -1)
         step.changes = changes
         if state.loops and (changes or step.values):
             self._add_to_iteration(state.loops[-1], step, in_place)
