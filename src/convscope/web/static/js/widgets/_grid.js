@@ -18,6 +18,28 @@ export function h(tag, className = "", text = null) {
 }
 
 /** Return what a person typed as a number when it reads as one ("−1,5" stays text). */
+/**
+ * Append panels joined by operators to `row`, e.g. `appendEquation(row, a, "⋆", b, "=", c)`.
+ * Each operator is grouped with the panel after it, so a wrapping row never leaves an
+ * operator dangling at the end of a line.
+ */
+export function appendEquation(row, ...parts) {
+  let operator = null;
+  for (const part of parts) {
+    if (typeof part === "string") {
+      operator = h("span", "cs-op", part);
+    } else if (operator) {
+      const group = h("div", "cs-with-op");
+      group.append(operator, part);
+      row.append(group);
+      operator = null;
+    } else {
+      row.append(part);
+    }
+  }
+  return row;
+}
+
 /** Return the empty slot where the host shows the server's error about `field` ("*": any). */
 export function errorSlot(field) {
   const slot = h("output", "cs-field-error");

@@ -1,7 +1,7 @@
 // One output number worked out: window × kernel = products, then their sum.
 // `step` is an explained step from the server (every number already written out).
 
-import { h, numberGrid, panel } from "./_grid.js";
+import { appendEquation, h, numberGrid, panel } from "./_grid.js";
 
 const SIGN_CLASS = { pos: "cs-pos", neg: "cs-neg", zero: "cs-zero" };
 
@@ -28,7 +28,7 @@ export function stepView(step, title = null) {
     role: "products", name: "product", small: true,
     className: (r, c) => SIGN_CLASS[step.signs[r][c]],
   }));
-  row.append(window.box, h("span", "cs-op", "×"), kernel.box, h("span", "cs-op", "="), products.box);
+  appendEquation(row, window.box, "×", kernel.box, "=", products.box);
   const sum = h("p", "cs-sum");
   sum.append("sum: ", h("span", "cs-sum-text", step.sum_text));
   const result = h("p", "");

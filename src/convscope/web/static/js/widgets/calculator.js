@@ -2,7 +2,7 @@
 // click any output cell to see its calculation, or animate the kernel sliding over the input.
 // Every number comes from the server's state; this module only draws it and sends edits.
 
-import { button, choice, errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, button, choice, errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
 import { sizeBox } from "./_parts.js";
 import { legend, stepView } from "./_step_view.js";
 
@@ -132,7 +132,7 @@ class Calculator {
     });
     this.outputGrid.addEventListener("focusout", () => this.setPreview(null));
     output.slot.append(this.outputGrid);
-    row.append(input.box, h("span", "cs-op", "⋆"), kernel.box, h("span", "cs-op", "="), output.box);
+    appendEquation(row, input.box, "⋆", kernel.box, "=", output.box);
     const box = h("div");
     box.append(row, h("p", "cs-caption", `${words.title}: ${words.detects}`));
     return box;

@@ -2,7 +2,7 @@
 // shows each channel's window, kernel slice and products, each channel's sum, and their total;
 // with several kernels, one output map per kernel. The numbers all come from the server.
 
-import { errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
 
 const SIGN_CLASS = { pos: "cs-pos", neg: "cs-neg", zero: "cs-zero" };
 
@@ -78,7 +78,7 @@ function inputsRow(model) {
       onSelect: (r, c) => send(model, { position: [r, c], c_out: k }),
     })]));
   const row = h("div", "cs-row");
-  row.append(inputs, h("span", "cs-op", "⋆"), kernel, h("span", "cs-op", "="), outputs);
+  appendEquation(row, inputs, "⋆", kernel, "=", outputs);
   return row;
 }
 
@@ -93,7 +93,7 @@ function channelRow(part) {
     role: "products", name: `${part.name} product`, small: true,
     className: (r, c) => SIGN_CLASS[part.signs[r][c]],
   }));
-  row.append(window.box, h("span", "cs-op", "×"), kernel.box, h("span", "cs-op", "="), products.box);
+  appendEquation(row, window.box, "×", kernel.box, "=", products.box);
   const sum = h("p", "cs-sum cs-channel-sum");
   sum.append(`${part.name} sum: `, h("span", "cs-sum-text", part.sum_text));
   const box = h("div", "cs-channel");

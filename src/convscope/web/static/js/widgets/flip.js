@@ -2,7 +2,7 @@
 // and the commutativity check. Both results come in the state; the toggle only chooses which
 // one to show, and editing the kernel asks the server for new numbers.
 
-import { errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
 
 const OPERATIONS = [
   { flip: false, key: "correlation", label: "Cross-correlation (PyTorch)", symbol: "⋆" },
@@ -53,7 +53,7 @@ function example(model) {
   used.slot.append(numberGrid(result.kernel_used, { role: "kernel", name: "applied kernel" }));
   const output = panel(`a ${operation.symbol} b`);
   output.slot.append(numberGrid(result.output, { role: "output", name: `output of ${operation.label}` }));
-  row.append(signal.box, written.box, used.box, h("span", "cs-op", "→"), output.box);
+  appendEquation(row, signal.box, written.box, used.box, "→", output.box);
   return row;
 }
 

@@ -3,7 +3,7 @@
 // own picture, answered as data: URLs and kept only in this page's memory); they load lazily,
 // so the lesson stays light until the gallery is on screen.
 
-import { choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
 
 function send(model, changes) {
   model.set("inputs", { ...model.get("inputs"), ...changes });
@@ -112,7 +112,7 @@ class Gallery {
     const filtered = h("figure", "cs-photo");
     filtered.append(picture(source.large, `${what}, filtered by ${kernel.title}`, this.photo, "cs-filtered"),
       h("figcaption", "cs-caption", `Filtered by ${kernel.title} (${kernel.shown})`));
-    row.append(original, h("span", "cs-op", "⋆"), weights.box, h("span", "cs-op", "="), filtered);
+    appendEquation(row, original, "⋆", weights.box, "=", filtered);
     if (this.uploaded) {
       const note = h("p", "cs-caption", "Your picture was filtered on this computer and is not kept by the server; choose a photograph to go back.");
       const box = h("div");

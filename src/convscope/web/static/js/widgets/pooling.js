@@ -2,7 +2,7 @@
 // see its window on the input, the winning cell or the sum and divisor; a second grid counts
 // how many windows read each input cell; a photograph is pooled again and again.
 
-import { button, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, button, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
 import { editableGrid, errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, sizeBox } from "./_parts.js";
 
 class Pooling {
@@ -62,7 +62,7 @@ class Pooling {
     const coverage = panel("Windows reading each cell", model.get("coverage_text"));
     coverage.slot.append(numberGrid(model.get("coverage"), { role: "coverage", name: "windows reading cell", small: true }));
     const row = h("div", "cs-row");
-    row.append(input.box, h("span", "cs-op", "→"), output.box, coverage.box);
+    appendEquation(row, input.box, "→", output.box, coverage.box);
     return row;
   }
 
