@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 
-from convscope.engine import ALGORITHMS, _numba_direct, conv2d, prepare
+from convscope.engine import ALGORITHMS, _gemm, _numba_direct, _winograd, conv2d, prepare
 from convscope.engine import algorithms as dispatch
 from convscope.engine._separable import kernel_factors
 
@@ -229,11 +230,92 @@ def test_auto_never_picks_fft_for_integers(size: int) -> None:
     assert _chosen(image, weight, padding="same") != "fft"
 
 
-def test_auto_picks_matrix_products_for_a_many_channel_layer() -> None:
+@pytest.mark.parametrize("compiled", [pytest.param(True, marks=needs_numba), False])
+def test_auto_picks_winograd_for_a_many_channel_3x3_layer_only_when_compiled(
+    monkeypatch: pytest.MonkeyPatch, compiled: bool
+) -> None:
+    monkeypatch.setattr(_winograd, "NUMBA_AVAILABLE", compiled)
     rng = np.random.default_rng(3)
-    image = rng.random((2, 64, 28, 28), dtype=np.float32)
+    image = rng.random((8, 64, 56, 56), dtype=np.float32)
     weight = rng.standard_normal((64, 64, 3, 3)).astype(np.float32)
-    assert _chosen(image, weight, padding=1) in ("tap_gemm", "im2col_gemm")
+    expected = {"winograd"} if compiled else {"tap_gemm", "im2col_gemm"}
+    assert _chosen(image, weight, padding=1) in expected
+    assert _chosen(image, weight[..., :2], padding=1) in ("tap_gemm", "im2col_gemm")  # 3×2
+
+
+def test_auto_keeps_matrix_products_for_a_first_layer_of_three_channels() -> None:
+    rng = np.random.default_rng(3)
+    image = rng.random((1, 3, 224, 224), dtype=np.float32)
+    weight = rng.standard_normal((64, 3, 3, 3)).astype(np.float32)
+    assert _chosen(image, weight, padding=1) == "im2col_gemm"
+
+
+def _counting_tap_gemm(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    original = _gemm.tap_gemm
+
+    def counted(*arguments: Any) -> Any:
+        calls.append(1)
+        return original(*arguments)
+
+    monkeypatch.setattr(_gemm, "tap_gemm", counted)
+    return calls
+
+
+@pytest.mark.parametrize("compiled", [pytest.param(True, marks=needs_numba), False])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("chunk_bytes", [2_000, 1 << 24])  # bands of tile rows; whole images
+def test_winograd_matches_torch_on_odd_and_even_sizes_in_any_chunking(
+    torch: ModuleType,
+    monkeypatch: pytest.MonkeyPatch,
+    compiled: bool,
+    dtype: type,
+    chunk_bytes: int,
+) -> None:
+    monkeypatch.setattr(_winograd, "NUMBA_AVAILABLE", compiled)
+    monkeypatch.setattr(_winograd, "CHUNK_BYTES", chunk_bytes)
+    handed_on = _counting_tap_gemm(monkeypatch)
+    rng = np.random.default_rng(11)
+    for size in [(9, 8), (6, 11), (1, 1), (16, 3)]:
+        image = rng.standard_normal((3, 5, *size)).astype(dtype)
+        weight = rng.standard_normal((4, 5, 3, 3)).astype(dtype)
+        case = dict(input=image, weight=weight, padding=1)
+        result = conv2d(**case, algorithm="winograd")
+        assert result.dtype == dtype
+        tolerance = 1e-5 if dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(
+            result, _torch_conv2d(torch, case), rtol=tolerance, atol=tolerance
+        )
+    assert handed_on == []  # every one of them went through the transforms
+
+
+@pytest.mark.parametrize("compiled", [pytest.param(True, marks=needs_numba), False])
+def test_winograd_redoes_non_finite_results_by_the_direct_sum(
+    torch: ModuleType, monkeypatch: pytest.MonkeyPatch, compiled: bool
+) -> None:
+    monkeypatch.setattr(_winograd, "NUMBA_AVAILABLE", compiled)
+    handed_on = _counting_tap_gemm(monkeypatch)
+    rng = np.random.default_rng(12)
+    image = rng.standard_normal((1, 2, 9, 9))
+    image[0, 1, 3, 4], image[0, 0, 7, 1] = np.inf, np.nan
+    weight = rng.standard_normal((3, 2, 3, 3))
+    result = conv2d(image, weight, padding=1, algorithm="winograd")
+    expected = _torch_conv2d(torch, dict(input=image, weight=weight, padding=1))
+    np.testing.assert_array_equal(np.isnan(result), np.isnan(expected))
+    np.testing.assert_array_equal(np.isinf(result), np.isinf(expected))
+    finite = np.isfinite(expected)
+    np.testing.assert_allclose(result[finite], expected[finite])
+    assert len(handed_on) == 1
+    # Finite values whose transform overflows float32 (3e38 - -3e38) while the sum does not.
+    signs = rng.choice([-1.0, 1.0], (1, 2, 8, 8))
+    big = (signs * 3e38).astype(np.float32)
+    small = np.full((2, 2, 3, 3), 1e-3, np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = conv2d(big, small, algorithm="winograd")
+    assert len(handed_on) == 2  # handed on again
+    assert np.isfinite(result).all()
+    np.testing.assert_array_equal(result, conv2d(big, small, algorithm="tap_gemm"))
 
 
 def test_integer_rank_one_kernels_factor_exactly_into_integers() -> None:

@@ -26,6 +26,8 @@ from ._fft import PARALLEL_FFT_SIZE, WORKERS, transform_size
 from ._numba_direct import THREAD_MIN_PRODUCTS
 from ._numba_direct import suits as numba_suits
 from ._separable import kernel_factors
+from ._winograd import compiled as winograd_compiled
+from ._winograd import suits as winograd_suits
 from .spec import ConvSpec
 
 GEMM_FLOPS = 150e9  # float32 matrix product, both cores, large inner dimension
@@ -42,6 +44,9 @@ NUMBA_RATE = 20e9  # float32 multiply-adds per second of the compiled loops, one
 NUMBA_THREAD_GAIN = 1.6  # what a second thread adds (rows shared, memory shared too)
 NUMBA_CALL_SECONDS = 10e-6  # fixed price of one call, plus handing rows to the pool below
 POOL_SECONDS = 30e-6
+TRANSFORM_RATE = 1.7e9  # Winograd tile values written or read per second, compiled, one thread
+NUMPY_TRANSFORM_RATE = 0.4e9  # the same through NumPy slices
+KERNEL_TRANSFORM_RATE = 0.3e9  # transformed kernel values per second (NumPy, small arrays)
 
 
 def estimate_costs(
@@ -58,6 +63,8 @@ def estimate_costs(
         costs["fft"] = shape.fft()
     if numba_suits(weight, spec, dtype):
         costs["numba_direct"] = shape.numba_direct()
+    if winograd_suits(weight, spec, dtype):
+        costs["winograd"] = shape.winograd()
     # The rank test looks at every kernel, so it runs only when splitting would win.
     if "depthwise" in costs and min(shape.kernel) > 1:
         separable = shape.separable()
@@ -139,6 +146,17 @@ class _Shape:
             return products * (self.dtype.itemsize / 4) / NUMBA_RATE + NUMBA_CALL_SECONDS
         rate = NUMBA_RATE * min(THREADS, NUMBA_THREAD_GAIN)
         return products * (self.dtype.itemsize / 4) / rate + NUMBA_CALL_SECONDS + POOL_SECONDS
+
+    def winograd(self) -> float:
+        """Return the seconds of F(2×2, 3×3): 16 products over the tiles, and the transforms."""
+        tiles = self.batch * -(-self.out_rows // 2) * -(-self.out_cols // 2)
+        flops = 2 * 16 * self.out_channels * self.channels * tiles
+        values = 16 * tiles * (self.channels + self.out_channels)
+        rate = TRANSFORM_RATE if winograd_compiled(self.dtype) else NUMPY_TRANSFORM_RATE
+        kernel = 16 * self.out_channels * self.channels / KERNEL_TRANSFORM_RATE
+        calls = (self.batch + 2) * 16 * CALL_SECONDS
+        scale = self.dtype.itemsize / 4
+        return self._gemm_seconds(flops, self.channels) + scale * values / rate + kernel + calls
 
     def separable(self) -> float:
         """Return the seconds of a row pass then a column pass, piece by piece in cache."""

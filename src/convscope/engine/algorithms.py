@@ -25,6 +25,8 @@ from ._numba_direct import numba_direct, numba_ready
 from ._numba_direct import suits as numba_suits
 from ._numba_direct import warm as warm_numba
 from ._separable import separable
+from ._winograd import warm as warm_winograd
+from ._winograd import winograd
 from .spec import ConvSpec
 
 Algorithm = Callable[[NDArray[Any], NDArray[Any], ConvSpec], NDArray[Any]]
@@ -79,10 +81,12 @@ ALGORITHMS: dict[str, Algorithm] = {
     "depthwise": depthwise,
     "separable": separable,
     "fft": fft_correlate,
+    "winograd": winograd,
 }
 """Every algorithm by name. Each accepts every canonical problem; one that suits only some
-problems (``depthwise``, ``separable``, ``fft`` for integers, ``numba_direct``) hands the others
-on internally. ``numba_direct`` is here only when numba is installed (the ``fast`` extra)."""
+problems (``depthwise``, ``separable``, ``fft`` and ``winograd`` not for integers,
+``numba_direct``) hands the others on internally. ``numba_direct`` is here only when numba is
+installed (the ``fast`` extra); ``winograd`` always is, with slower NumPy transforms without it."""
 if NUMBA_AVAILABLE:
     ALGORITHMS["numba_direct"] = numba_direct
 
@@ -109,12 +113,14 @@ def choose(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> str:
 
 
 def warm_up() -> None:
-    """Load or compile the optional compiled loops now, so no request waits for numba.
+    """Load or compile the optional compiled loops (direct filters, Winograd transforms) now,
+    so no request waits for numba.
 
     A no-op without numba. The first run on a machine compiles (a few seconds); later
     processes load the machine code from numba's disk cache (a fraction of a second).
     """
     warm_numba()
+    warm_winograd()
 
 
 def run(
