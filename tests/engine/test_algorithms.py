@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tracemalloc
 import warnings
 from types import ModuleType
 from typing import Any
@@ -337,3 +338,17 @@ def test_a_gaussian_kernel_is_found_separable() -> None:
     factors = kernel_factors(np.outer(taps, taps).reshape(1, 1, 7, 7))
     assert factors is not None
     np.testing.assert_allclose(np.outer(factors[0][0], factors[1][0]), np.outer(taps, taps))
+
+
+def test_winograd_buffers_fit_the_problem_not_the_chunk_size() -> None:
+    # One 64×64 plane needs about 0.1 MB of tiles; the buffers must not be CHUNK_BYTES large.
+    image = np.ones((1, 1, 64, 64), np.float32)
+    weight = np.ones((1, 1, 3, 3), np.float32)
+    conv2d(image, weight, algorithm="winograd")
+    tracemalloc.start()
+    try:
+        conv2d(image, weight, algorithm="winograd")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20

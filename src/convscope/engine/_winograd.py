@@ -87,9 +87,11 @@ def winograd(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> NDAr
     kernel = _transformed_kernel(weight, padded.dtype)  # (16, C_out, C_in)
     row_bytes = 16 * (channels + out_channels) * tile_cols * padded.dtype.itemsize
     band = max(1, CHUNK_BYTES // row_bytes)  # tile rows per chunk: whole images when they fit
-    buffers = np.empty((2, 16 * max(channels, out_channels) * band * tile_cols), padded.dtype)
+    chunks = _chunks(batch, tile_rows, band)
+    most = max((s.stop - s.start) * (bottom - top) for s, top, bottom in chunks)
+    buffers = np.empty((2, 16 * max(channels, out_channels) * most * tile_cols), padded.dtype)
     with np.errstate(over="ignore", invalid="ignore"):  # non-finite results are redone below
-        for images, top, bottom in _chunks(batch, tile_rows, band):
+        for images, top, bottom in chunks:
             part = tiles[images, :, 2 * top : 2 * bottom + 2]
             if not _chunk(part, kernel, buffers, out[images, :, 2 * top : 2 * bottom]):
                 return tap_gemm(padded, weight, spec)
@@ -100,7 +102,7 @@ def _chunks(batch: int, tile_rows: int, band: int) -> list[tuple[slice, int, int
     """Return (images, first tile row, last tile row) of each chunk of about ``band`` rows."""
     if band >= tile_rows:
         step = band // tile_rows
-        return [(slice(n, n + step), 0, tile_rows) for n in range(0, batch, step)]
+        return [(slice(n, min(batch, n + step)), 0, tile_rows) for n in range(0, batch, step)]
     return [
         (slice(n, n + 1), top, min(tile_rows, top + band))
         for n in range(batch)
