@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from convscope.engine import receptive_field
 from convscope.lessons import render_lesson
@@ -113,6 +114,78 @@ def test_pooling_output_and_winners_match_torch(
     else:
         expected = torch.nn.functional.avg_pool2d(x, kernel, stride, padding)
     np.testing.assert_allclose(numbers(state["output"]), expected[0, 0].numpy(), rtol=1e-5)
+
+
+def test_pooling_in_ceil_mode_adds_a_window_hanging_over_the_edge() -> None:
+    torch = pytest.importorskip("torch")
+    grid = [row[:3] for row in GRID[:3]] + [[4, 1, 9]]  # 4×3: a 2×2 window fits 1× across
+    state = pooling_state(PoolingInputs(input=grid, kernel_size=2, ceil_mode=True))
+    x = torch.tensor(grid, dtype=torch.float64)[None, None]
+    expected = torch.nn.functional.max_pool2d(x, 2, ceil_mode=True)[0, 0].numpy()
+    np.testing.assert_array_equal(numbers(state["output"]), expected)
+    last = state["steps"][1]  # row 1, column 2: the window reads columns 2 and 3
+    assert last["cols"] == [2, 3]
+    assert last["taps"] == [["real", "beyond"], ["real", "beyond"]]
+    assert last["window"] == [["2", ""], ["1", ""]]
+    assert state["frame"]["kinds"][0] == ["real", "real", "real", "beyond"]
+    assert state["size"]["cols"] == "⌈(3 + 2×0 − 2) ÷ 2⌉ + 1 = 2  (rounding down gives only 1)"
+
+
+def test_pooling_ceil_mode_drops_a_window_that_would_start_in_the_padding() -> None:
+    torch = pytest.importorskip("torch")
+    grid = [[*row, 0] for row in GRID] + [[1, 2, 3, 4, 5]]
+    state = pooling_state(PoolingInputs(input=grid, kind="avg", padding=1, ceil_mode=True))
+    x = torch.tensor(grid, dtype=torch.float64)[None, None]
+    expected = torch.nn.functional.avg_pool2d(x, 2, 2, 1, ceil_mode=True)[0, 0].numpy()
+    assert state["output_shape"] == list(expected.shape) == [3, 3]
+    np.testing.assert_allclose(numbers(state["output"]), expected)
+    assert "drops a last window that would start in the padding" in state["size"]["rows"]
+
+
+@pytest.mark.parametrize(("include", "divisor"), [(True, 4), (False, 2)])
+def test_pooling_edge_window_divisor_follows_count_include_pad(include: bool, divisor: int) -> None:
+    torch = pytest.importorskip("torch")
+    inputs = PoolingInputs(input=GRID, kind="avg", padding=1, count_include_pad=include)
+    state = pooling_state(inputs)
+    x = torch.tensor(GRID, dtype=torch.float64)[None, None]
+    expected = torch.nn.functional.avg_pool2d(x, 2, 2, 1, count_include_pad=include)[0, 0]
+    np.testing.assert_allclose(numbers(state["output"]), expected.numpy())
+    edge = state["steps"][1]  # top edge: padding row -1 over input row 0, columns 1 and 2
+    assert edge["taps"] == [["pad", "pad"], ["real", "real"]]
+    assert edge["divisor"] == divisor
+    assert edge["text"] == f"(3 + 2) / {divisor} = {float(expected[0, 1]):g}"
+    assert edge["notes"][0].startswith(f"divided by {divisor}: ")
+
+
+def test_pooling_with_dilation_two_matches_torch_winners() -> None:
+    torch = pytest.importorskip("torch")
+    state = pooling_state(PoolingInputs(input=GRID, kernel_size=2, stride=1, dilation=2))
+    x = torch.tensor(GRID, dtype=torch.float64)[None, None]
+    expected, indices = torch.nn.functional.max_pool2d(x, 2, 1, dilation=2, return_indices=True)
+    np.testing.assert_array_equal(numbers(state["output"]), expected[0, 0].numpy())
+    for step, flat in zip(state["steps"], indices.flatten().tolist(), strict=True):
+        a, b = step["winner"]
+        assert step["rows"][a] * 4 + step["cols"][b] == flat
+    assert state["steps"][0]["rows"] == [0, 2]
+    assert state["size"]["rows"] == "⌊(4 + 2×0 − (2×(2 − 1) + 1)) ÷ 1⌋ + 1 = 2"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"kind": "avg", "dilation": 2}, "dilation", "average pooling has no dilation"),
+        ({"kernel_size": 2, "padding": 2}, "padding", "at most half the pooling window"),
+        ({"kernel_size": 3, "dilation": 2}, "dilation", "does not fit the padded input"),
+    ],
+)
+def test_pooling_refuses_bad_combinations_naming_the_control(
+    changes: dict[str, object], field: str, words: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        pooling_state(PoolingInputs(input=GRID, **changes))
+    (error,) = caught.value.errors()
+    assert error["loc"] == (field,)
+    assert words in error["msg"]
 
 
 def test_pooling_explains_the_chapter_style_window() -> None:
