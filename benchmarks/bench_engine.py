@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import gc
 import json
 import os
@@ -228,21 +229,22 @@ def image_impls() -> dict[str, Implementation]:
 
 
 def python_loop(x: np.ndarray, w: np.ndarray, case: Case) -> np.ndarray:
-    """The lesson's way: plain lists and four nested loops, one multiply-add at a time."""
+    """The lesson's own loop: ``cross_correlate`` from the first lesson's traced program.
+
+    It comes through :func:`convscope.lessons.speed.lesson_loop`, the loader the lesson's
+    ``speed`` widget times, and gets float64 arrays, as in the lesson.
+    """
     if case.name != "P1":
         raise Skip
-    image, kernel = x[0, 0].tolist(), w[0, 0].tolist()
-    k_rows, k_cols = len(kernel), len(kernel[0])
-    out_rows, out_cols = len(image) - k_rows + 1, len(image[0]) - k_cols + 1
-    result = [[0.0] * out_cols for _ in range(out_rows)]
-    for i in range(out_rows):
-        for j in range(out_cols):
-            total = 0.0
-            for a in range(k_rows):
-                for b in range(k_cols):
-                    total += image[i + a][j + b] * kernel[a][b]
-            result[i][j] = total
-    return np.array(result, dtype=np.float32)[None, None]
+    result = _lesson_loop()(x[0, 0].astype(np.float64), w[0, 0].astype(np.float64))
+    return np.asarray(result, dtype=np.float32)[None, None]
+
+
+@functools.cache
+def _lesson_loop() -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    from convscope.lessons.speed import lesson_loop
+
+    return lesson_loop()
 
 
 def implementations() -> dict[str, Implementation]:

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import __version__
 from ..lessons import Lesson
 from ..lessons.sources import LessonLibrary
-from ..lessons.widgets import WIDGETS
+from ..lessons.widgets import WIDGETS, Widget
 from ..web.pages import _summary as lesson_summary
 from .assets import MediaFolder
 from .bundle import STATIC, bundle_file, bundle_module, data_url
@@ -107,7 +107,10 @@ def _lesson_page(
     def precompute(match: re.Match[str]) -> str:
         widget = WIDGETS[match["name"]]
         state = json.loads(match["state"])
-        table = {key: media.localize(value) for key, value in state_table(widget, state).items()}
+        table = {
+            key: media.localize(_as_exported(widget, value))
+            for key, value in state_table(widget, state).items()
+        }
         summary.states += sum(1 for value in table.values() if "refused" not in value)
         modules[match["module"]] = data_url(bundle_module(match["module"]))
         first, packed = _script_json(next(iter(table.values()))), _script_json(pack(table))
@@ -128,6 +131,13 @@ def _lesson_page(
         host_url=data_url(bundle_file(STATIC / "js" / "host.js")),
         version=__version__,
     )
+
+
+def _as_exported(widget: Widget, state: dict[str, Any]) -> dict[str, Any]:
+    # A timing says it was measured at export; a refusal is the server's words, kept as is.
+    if widget.exported is None or "refused" in state:
+        return state
+    return widget.exported(state)
 
 
 def _script_json(value: Any) -> str:

@@ -20,13 +20,25 @@ from . import (
     quick_check,
     quiz,
     receptive,
+    speed,
     step,
     torch_check,
     transposed,
 )
 from .base import DirectiveSite, Widget, WidgetInputs
 
-FIRST_LESSON = (flip, step, torch_check, calculator, code_trace, gallery, channels, params, quiz)
+FIRST_LESSON = (
+    flip,
+    step,
+    torch_check,
+    calculator,
+    code_trace,
+    speed,
+    gallery,
+    channels,
+    params,
+    quiz,
+)
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
 WIDGETS: dict[str, Widget] = {
     module.WIDGET.name: module.WIDGET for module in (*FIRST_LESSON, *SECOND_LESSON)

@@ -74,6 +74,10 @@ class Widget:
         ``directive(raw, site) -> dict``: the state for a lesson directive's TOML, for widgets
         whose directive takes more than the API does (a teacher's snippet or question, which
         the page must not be able to send back). ``None``: the directive is the inputs.
+    exported : callable or None
+        ``exported(state) -> dict``: the state as a page written by ``convscope export`` shows
+        it, for widgets whose numbers depend on when and where they were computed (a timing).
+        ``None``: the same state.
     """
 
     name: str
@@ -81,6 +85,7 @@ class Widget:
     build: Callable[[Any], dict[str, Any]]
     module: str
     directive: Callable[[dict[str, Any], DirectiveSite], dict[str, Any]] | None = None
+    exported: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     def state(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Return the state for unvalidated ``raw`` inputs (pydantic errors propagate)."""
