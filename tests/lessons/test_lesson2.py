@@ -128,7 +128,7 @@ def test_pooling_in_ceil_mode_adds_a_window_hanging_over_the_edge() -> None:
     assert last["taps"] == [["real", "beyond"], ["real", "beyond"]]
     assert last["window"] == [["2", ""], ["1", ""]]
     assert state["frame"]["kinds"][0] == ["real", "real", "real", "beyond"]
-    assert state["size"]["cols"] == "⌈(3 + 2×0 − 2) ÷ 2⌉ + 1 = 2  (rounding down gives only 1)"
+    assert state["size"]["cols"] == "⌈(3 + 2×0 − 2) ÷ 2⌉ + 1 = 2 (rounding down gives only 1)"
 
 
 def test_pooling_ceil_mode_drops_a_window_that_would_start_in_the_padding() -> None:

@@ -214,7 +214,7 @@ def _size_formula(size: int, spec: PoolSpec) -> str:
             f"⌈{inner}⌉ + 1 − 1 = {result}: PyTorch drops a last window that would start in "
             f"the padding ({rounded_down})"
         )
-    return f"⌈{inner}⌉ + 1 = {result}  ({rounded_down})"
+    return f"⌈{inner}⌉ + 1 = {result} ({rounded_down})"
 
 
 def _other_rounding(size: int, spec: PoolSpec) -> int | None:

@@ -1,6 +1,9 @@
 // The `pooling` widget: max or average pooling of an editable grid. Click an output cell to
 // see its window on the input, the winning cell or the sum and divisor; a second grid counts
-// how many windows read each input cell; a photograph is pooled again and again.
+// how many windows read each input cell; a photograph is pooled again and again. Three finer
+// switches (round the size up, count padding in the divisor, dilation) show their effect in the
+// size formula and in the explanation, where a window past the edge is drawn on the input as the
+// windows see it: padding hatched, overhang dotted and empty.
 
 import { appendEquation, button, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
 import { editableGrid, errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, sizeBox } from "./_parts.js";
@@ -29,19 +32,27 @@ class Pooling {
     kind.setAttribute("role", "group");
     kind.setAttribute("aria-label", "kind of pooling");
     for (const [value, text] of [["max", "Max pooling"], ["avg", "Average pooling"]]) {
-      const option = button(text, `kind-${value}`, () => send(model, { kind: value }));
+      // average pooling has no dilation: leave it at 1 rather than answer with an error
+      const changes = value === "avg" ? { kind: value, dilation: 1 } : { kind: value };
+      const option = button(text, `kind-${value}`, () => send(model, changes));
       option.setAttribute("aria-pressed", String(inputs.kind === value));
       kind.append(option);
     }
     const window = fieldset("Window",
       choice("size", "kernel_size", numberChoices(1, 4, (n) => `${n}×${n}`), inputs.kernel_size, (v) => send(model, { kernel_size: +v })),
       choice("stride", "stride", numberChoices(1, 4), inputs.stride, (v) => send(model, { stride: +v })),
-      choice("padding", "padding", numberChoices(0, 2), inputs.padding, (v) => send(model, { padding: +v })));
+      choice("padding", "padding", numberChoices(0, 2), inputs.padding, (v) => send(model, { padding: +v })),
+      onlyFor(inputs.kind === "max", "max pooling only",
+        choice("dilation", "dilation", numberChoices(1, 2), inputs.dilation, (v) => send(model, { dilation: +v }))));
+    const edges = fieldset("Edges",
+      checkbox("round the output size up", "ceil_mode", inputs.ceil_mode, (on) => send(model, { ceil_mode: on })),
+      onlyFor(inputs.kind === "avg", "average pooling only",
+        checkbox("count padding in the divisor", "count_include_pad", inputs.count_include_pad, (on) => send(model, { count_include_pad: on }))));
     const size = fieldset("Input",
       choice("rows", "rows", numberChoices(2, 8), rows, (v) => send(model, { input: resized(inputs.input, +v, cols) })),
       choice("columns", "cols", numberChoices(2, 8), cols, (v) => send(model, { input: resized(inputs.input, rows, +v) })));
     const box = h("div", "cs-controls");
-    box.append(kind, window, size, fieldset("Picture", photoChoice(model.get("photo_names"), inputs.photo, (v) => send(model, { photo: v }))),
+    box.append(kind, window, edges, size, fieldset("Picture", photoChoice(model.get("photo_names"), inputs.photo, (v) => send(model, { photo: v }))),
       resetButton(model, this.initial, () => { this.pinned = null; }));
     return box;
   }
@@ -53,7 +64,7 @@ class Pooling {
     this.inputGrid = input.grid;
     const [rows, cols] = model.get("output_shape");
     const title = inputs.kind === "max" ? "Max pooled" : "Average pooled";
-    const output = panel(`${title} (${rows}×${cols})`, "click a cell to see its window");
+    const output = panel(`${title} (${rows}×${cols})`, this.outputHint());
     this.outputGrid = numberGrid(model.get("output"), {
       role: "output", name: "output", kind: "button",
       onSelect: (r, c) => { this.pinned = [r, c]; this.applySelection(); },
@@ -68,6 +79,13 @@ class Pooling {
 
   sizeLine() {
     return sizeBox(this.model.get("size"));
+  }
+
+  outputHint() {
+    const hangs = this.model.get("steps").some((step) => step.taps.flat().includes("beyond"));
+    return hangs
+      ? "rounding up added windows that hang over the edge: click a cell in the last row or column"
+      : "click a cell to see its window";
   }
 
   photos() {
@@ -107,14 +125,10 @@ class Pooling {
     const box = h("section", "cs-explain");
     box.setAttribute("aria-live", "polite");
     box.append(h("h3", "", `Output row ${step.index[0] + 1}, column ${step.index[1] + 1}`));
-    const kind = this.model.get("inputs").kind;
-    const caption = step.is_padding.flat().some(Boolean)
-      ? (kind === "max" ? "hatched: padding, which never wins (it counts as −∞)" : "hatched: padding, counted as 0")
-      : null;
-    const window = panel("Window", caption);
+    const window = panel("Window");
     window.slot.append(numberGrid(step.window, {
-      role: "input", name: "window", small: true,
-      className: (r, c) => [step.is_padding[r][c] ? "cs-pad" : "",
+      role: "input", name: "window", small: true, label: tapLabel("window", step.taps),
+      className: (r, c) => [TAP_CLASS[step.taps[r][c]],
         step.winner && step.winner[0] === r && step.winner[1] === c ? "cs-winner" : ""].join(" "),
     }));
     const words = h("div", "cs-pool-words");
@@ -123,13 +137,62 @@ class Pooling {
     const result = h("p", "");
     result.append("result: ", h("span", "cs-result", step.result));
     words.append(sum, result);
-    if (step.divisor !== null) words.append(h("p", "cs-caption", `divided by ${step.divisor}: the cells of the window, padding included`));
-    if (step.winner) words.append(h("p", "cs-caption", "the winning cell is marked with a thick border"));
+    for (const note of step.notes) words.append(h("p", "cs-caption cs-note", note));
     const row = h("div", "cs-row");
-    row.append(window.box, words);
+    row.append(window.box);
+    if (step.taps.flat().some((tap) => tap !== "real")) row.append(this.whereItSits(step));
+    row.append(words);
     box.append(row);
     return box;
   }
+
+  /** The input as the windows see it (padding and overhang around it), this window outlined. */
+  whereItSits(step) {
+    const frame = this.model.get("frame");
+    const taps = new Map();
+    step.rows.forEach((r, a) => step.cols.forEach((c, b) => taps.set(`${r + frame.top},${c + frame.left}`, [a, b])));
+    const isWinner = (tap) => Boolean(tap && step.winner && tap[0] === step.winner[0] && tap[1] === step.winner[1]);
+    const present = new Set(frame.kinds.flat());
+    const edges = [present.has("pad") ? "padding hatched" : "", present.has("beyond") ? "past the edge dotted" : ""];
+    const where = panel("Where it sits", `outlined: this window; ${edges.filter(Boolean).join(", ")}`);
+    where.slot.append(numberGrid(frame.texts, {
+      role: "input", name: "extended input", small: true, label: tapLabel("extended input", frame.kinds),
+      className: (r, c) => {
+        const tap = taps.get(`${r},${c}`);
+        return [TAP_CLASS[frame.kinds[r][c]], tap ? "cs-in-window" : "", isWinner(tap) ? "cs-winner" : ""].join(" ");
+      },
+    }));
+    return where.box;
+  }
+}
+
+const TAP_CLASS = { real: "", pad: "cs-pad", beyond: "cs-beyond" };
+const TAP_WORDS = { pad: "padding", beyond: "past the edge, empty" };
+
+/** Return a cell-label function that names padding and overhang cells for a screen reader. */
+function tapLabel(name, kinds) {
+  return (r, c, text) => `${name} row ${r + 1}, column ${c + 1}: ${TAP_WORDS[kinds[r][c]] ?? text}${kinds[r][c] === "pad" ? ` (${text})` : ""}`;
+}
+
+/** Return a labelled checkbox calling `onChange(checked)`. */
+function checkbox(text, key, checked, onChange) {
+  const label = h("label", "cs-check");
+  const box = h("input");
+  box.type = "checkbox";
+  box.checked = checked;
+  box.dataset.key = key;
+  box.addEventListener("change", () => onChange(box.checked));
+  label.append(box, ` ${text}`, errorSlot(key));
+  return label;
+}
+
+/** Return `control` (a <label>), disabled with a short reason when it does not apply. */
+function onlyFor(applies, reason, control) {
+  if (applies) return control;
+  for (const field of control.querySelectorAll("select, input")) field.disabled = true;
+  control.classList.add("cs-not-here");
+  control.append(h("span", "cs-reason", reason));
+  return control;
 }
 
 function render({ model, el }) {
