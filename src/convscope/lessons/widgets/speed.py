@@ -74,8 +74,10 @@ def for_export(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def _milliseconds(seconds: float) -> str:
-    # Three significant figures: "13.0" for the loop, "0.0891" for the engine.
-    return format_number(float(f"{seconds * 1000:.3g}"))
+    # Three significant figures, trailing zeros kept so the two times read alike: "13.0" for
+    # the loop, "0.100" for the engine; whole milliseconds from 100 on ("1,250").
+    ms = seconds * 1000
+    return f"{ms:,.0f}" if ms >= 100 else f"{ms:#.3g}"
 
 
 def _times(ratio: float) -> str:

@@ -55,8 +55,9 @@ function againButton(model, exported) {
   row.append(again);
   if (exported) {
     again.disabled = true;
-    row.append(h("span", "cs-caption",
-      "Measuring again needs convscope's engine: run `convscope serve` and open the lesson there."));
+    const note = h("span", "cs-caption", "Measuring again needs convscope's engine: run ");
+    note.append(h("code", "", "convscope serve"), " and open the lesson there.");
+    row.append(note);
   }
   row.append(errorSlot("*"));
   return row;
