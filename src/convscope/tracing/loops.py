@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .source_map import LoopInfo, SourceMap
-from .values import Encoder, encode, snapshot
+from .values import snapshot
 
 
 class Iteration:
@@ -26,16 +26,6 @@ class Iteration:
         self.last_step = first_step
         self.variables = variables
         self.values: dict[str, object] = {}
-
-    def to_json(self, encode: Encoder = encode) -> dict[str, Any]:
-        """Return the iteration card's JSON (see ``docs/code-trace-json.md``)."""
-        return {
-            "index": self.index,
-            "vars": {name: encode(snap) for name, snap in self.variables.items()},
-            "first_step": self.first_step,
-            "last_step": self.last_step,
-            "values": {label: encode(snap) for label, snap in self.values.items()},
-        }
 
 
 class ActiveLoop:
@@ -88,20 +78,6 @@ class LoopCards:
         """Close every loop of a frame that returned (or of a run that stopped)."""
         while stack:
             self._close_iteration(stack.pop(), last_step)
-
-    def to_json(self, encode: Encoder = encode) -> list[dict[str, Any]]:
-        """Return the ``loops`` list of the trace JSON, one entry per loop in the source."""
-        return [
-            {
-                "line": info.line,
-                "header": info.header,
-                "parent": info.parent,
-                "iterations": [
-                    iteration.to_json(encode) for iteration in self.iterations[info.index]
-                ],
-            }
-            for info in self.source_map.loops
-        ]
 
     def _open(self, active: ActiveLoop, local_values: dict[str, Any]) -> None:
         assert active.header_step is not None

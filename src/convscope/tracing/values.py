@@ -158,8 +158,8 @@ def safe_repr(value: object) -> str:
 def _encode_scalar(value: object, type_name: str, text: str) -> dict[str, Any]:
     if isinstance(value, float) and not math.isfinite(value):
         value = None  # JSON has no NaN or infinity; the text still says which it was
-    elif isinstance(value, complex):
-        value = [value.real, value.imag]
+    elif isinstance(value, complex):  # each part as a float would be: null when not finite
+        value = [part if math.isfinite(part) else None for part in (value.real, value.imag)]
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _EXACT_INT_LIMIT:
         return {"kind": "other", "type": type_name, "text": text}
     return {"kind": "scalar", "type": type_name, "value": value, "text": text}
