@@ -19,6 +19,7 @@ from convscope.tracing.code import CodeTrace, trace_source
 
 LESSON = resources.files("convscope").joinpath("lessons/examples/conv2d_loop.py").read_text()
 LESSON_28 = "np.random.default_rng(0).integers(0, 256, (28, 28)).astype(float)"
+DIGIT_28 = "np.pad(np.kron(np.eye(4), np.ones((5, 5))) * 255, 4)"  # strokes on a blank field
 COUNTING = """
 def sum_of_squares(n):
     total = 0
@@ -89,6 +90,11 @@ def main() -> None:
         "lesson loop, 28×28",
         0.2,
         lambda: trace_source(LESSON, f"cross_correlate({LESSON_28}, sobel_x)"),
+    )
+    report(
+        "lesson loop, 28×28 digit-like",
+        0.2,
+        lambda: trace_source(LESSON, f"cross_correlate({DIGIT_28}, sobel_x)"),
     )
     report(
         "100,000 lines with loop cards",

@@ -39,6 +39,8 @@ def mixed(n):
         big[k] = math.inf
         names = np.array(["a", "b"])
         total = sum(range(k)) * 1.0
+        signs = np.array([0.0, -0.0 if k % 2 else 0.0])
+        zeros_int, zeros_float, zeros_wide = np.zeros(2, int), np.zeros(2), np.zeros((1, 2))
     return grid, zero, minus_zero, -0.0
 
 def stepped(n):
@@ -184,3 +186,16 @@ def test_float_texts_in_the_text_match_python_repr() -> None:
     value = json.loads(TextWriter().value(snapshot(0.1 + 0.2)))
     assert value["value"] == 0.1 + 0.2 and value["text"] == repr(0.1 + 0.2)
     assert math.isclose(value["value"], 0.3)
+
+
+def test_equal_arrays_share_an_encoding_and_minus_zero_arrays_do_not() -> None:
+    steps = mixed_trace().to_json()["steps"]
+    shown = [step["changes"] for step in steps if "signs" in step["changes"]]
+    assert [changes["signs"]["text"] for changes in shown[:2]] == [
+        "array([0., 0.])",
+        "array([ 0., -0.])",
+    ]
+    assert shown[0]["signs"] is shown[2]["signs"]  # same content, encoded once
+    zeros = next(step["changes"] for step in steps if "zeros_int" in step["changes"])
+    assert zeros["zeros_int"]["dtype"] == str(np.zeros(2, int).dtype)
+    assert zeros["zeros_float"]["dtype"] == "float64" and zeros["zeros_wide"]["shape"] == [1, 2]

@@ -1,19 +1,20 @@
 """Building the code-trace JSON of a long run quickly: each distinct value is converted once.
 
-A loop of 100,000 lines records 300,000 values, most of them small integers seen again and
-again (a loop counter, a running total). :class:`ValueMemo` encodes each distinct value once
-(arrays and texts by identity, scalars by type and value) and hands out the same ``VALUE``
-dict every time it appears. :class:`TextWriter` goes one step further for callers that want
-the JSON *text*: it writes each distinct value's text once and joins the pieces, which is
-about three times faster than ``json.dumps`` on the dict and gives exactly the same text as
+A loop of 100,000 lines records 300,000 values, many of them small integers seen again and
+again (a loop counter, a running total), and a loop over an image meets the same window
+again and again. :class:`ValueMemo` encodes each distinct value once (arrays and texts by
+identity, numeric arrays also by content, scalars by type and value) and hands out the same
+``VALUE`` dict every time it appears. :class:`TextWriter` goes one step further for callers
+that want the JSON *text*: it writes each distinct value's text once and joins the pieces,
+about three times faster than ``json.dumps`` on the dict, and gives exactly the same text as
 ``json.dumps(trace.to_json(), separators=(",", ":"))``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 _EXACT_INT_LIMIT = 2**53  # the same limit as values.encode: beyond it an int is "other"
 _KEYED_BY_VALUE = (int, bool, str, type(None), np.integer, np.bool_)
+Made = TypeVar("Made")
 _compact = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
@@ -40,44 +42,54 @@ class _Cache(dict[Any, Any]):
         return made
 
 
-class ValueMemo:
-    """``values.encode`` that converts each distinct snapshot once and returns the same dict.
+class _Memo(Generic[Made]):
+    """``make(snap)`` for each distinct snapshot, computed once and then looked up.
 
-    Arrays and texts are looked up by identity (the trace keeps them alive), scalars by
-    ``(type, value)``; floats equal to zero and complex numbers are not, since ``0.0 == -0.0``
-    (and ``0j == -0j``) although their texts differ.
+    Arrays and texts are found by identity (the trace keeps them alive) and numeric arrays
+    also by content, since a loop over an image often meets the same window again. Scalars
+    are found by ``(type, value)``, except floats equal to zero and complex numbers, since
+    ``0.0 == -0.0`` (and ``0j == -0j``) although their texts differ.
     """
 
-    def __init__(self) -> None:
-        self.ints: dict[int, dict[str, Any]] = _Cache(encode)
-        self.by_identity: dict[int, dict[str, Any]] = {}
-        self.by_value: dict[tuple[type, object], dict[str, Any]] = {}
+    def __init__(self, make: Callable[[object], Made], make_int: Callable[[int], Made]) -> None:
+        self.make = make
+        self.ints: dict[int, Made] = _Cache(make_int)
+        self.by_identity: dict[int, Made] = {}
+        self.by_key: dict[Hashable, Made] = {}
 
-    def __call__(self, snap: object) -> dict[str, Any]:
+    def __call__(self, snap: object) -> Made:
         kind = type(snap)
         if kind is int:
             return self.ints[snap]  # type: ignore[index]
         if kind is ArraySnapshot or kind is TextSnapshot:
             found = self.by_identity.get(id(snap))
             if found is None:
-                found = self.by_identity[id(snap)] = encode(snap)
+                found = self.by_identity[id(snap)] = self._by_key(_content_key(snap), snap)
             return found
-        if not _keyed_by_value(snap):
-            return encode(snap)
-        key = (kind, snap)
-        found = self.by_value.get(key)
+        return self._by_key((kind, snap) if _keyed_by_value(snap) else None, snap)
+
+    def _by_key(self, key: Hashable | None, snap: object) -> Made:
+        if key is None:
+            return self.make(snap)
+        found = self.by_key.get(key)
         if found is None:
-            found = self.by_value[key] = encode(snap)
+            found = self.by_key[key] = self.make(snap)
         return found
+
+
+class ValueMemo(_Memo[dict[str, Any]]):
+    """``values.encode`` that converts each distinct snapshot once and returns the same dict."""
+
+    def __init__(self) -> None:
+        super().__init__(encode, encode)
 
     def mapping(self, snaps: Mapping[str, object] | None) -> dict[str, Any]:
         """Return ``{name: VALUE}`` for a step's changes or values, or a card's."""
         if not snaps:
             return {}
-        ints, encode_value = self.ints, self.__call__
+        ints = self.ints
         return {
-            name: ints[snap] if type(snap) is int else encode_value(snap)
-            for name, snap in snaps.items()
+            name: ints[snap] if type(snap) is int else self(snap) for name, snap in snaps.items()
         }
 
 
@@ -85,6 +97,13 @@ def _keyed_by_value(snap: object) -> bool:
     if isinstance(snap, _KEYED_BY_VALUE):
         return True
     return isinstance(snap, float | np.floating) and snap != 0  # NaN != 0, and is kept apart
+
+
+def _content_key(snap: object) -> Hashable | None:
+    """Return what tells a numeric array snapshot's encoding apart (its bytes tell -0.0 too)."""
+    if not isinstance(snap, ArraySnapshot) or snap.data.dtype.kind not in "biufc":
+        return None  # texts are few; object arrays may hold mutable items
+    return (ArraySnapshot, snap.shape, snap.dtype, snap.data.shape, snap.data.tobytes())
 
 
 def step_json(index: int, step: Step, memo: ValueMemo) -> dict[str, Any]:
@@ -133,29 +152,10 @@ class TextWriter:
     """Writes the compact JSON text of a trace, each distinct value and name only once."""
 
     def __init__(self) -> None:
-        self.ints: dict[int, str] = _Cache(_int_text)
+        self.value: _Memo[str] = _Memo(lambda snap: _compact(encode(snap)), _int_text)
+        self.ints = self.value.ints
         self.names: dict[str, str] = _Cache(_compact)
         self.keys: dict[str, str] = _Cache(lambda name: _compact(name) + ":")
-        self.by_identity: dict[int, str] = {}
-        self.by_value: dict[tuple[type, object], str] = {}
-
-    def value(self, snap: object) -> str:
-        """Return the JSON text of one snapshot's ``VALUE``."""
-        kind = type(snap)
-        if kind is int:
-            return self.ints[snap]  # type: ignore[index]
-        if kind is ArraySnapshot or kind is TextSnapshot:
-            found = self.by_identity.get(id(snap))
-            if found is None:
-                found = self.by_identity[id(snap)] = _compact(encode(snap))
-            return found
-        if not _keyed_by_value(snap):
-            return _compact(encode(snap))
-        key = (kind, snap)
-        found = self.by_value.get(key)
-        if found is None:
-            found = self.by_value[key] = _compact(encode(snap))
-        return found
 
     def mapping(self, snaps: Mapping[str, object]) -> str:
         """Return the JSON text of ``{name: VALUE}`` for a step's changes or values."""
