@@ -13,7 +13,8 @@ about three times faster than ``json.dumps`` on the dict, and gives exactly the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from itertools import count
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
@@ -83,14 +84,12 @@ class ValueMemo(_Memo[dict[str, Any]]):
     def __init__(self) -> None:
         super().__init__(encode, encode)
 
-    def mapping(self, snaps: Mapping[str, object] | None) -> dict[str, Any]:
+    def mapping(self, snaps: Mapping[str, object]) -> dict[str, Any]:
         """Return ``{name: VALUE}`` for a step's changes or values, or a card's."""
-        if not snaps:
-            return {}
-        ints = self.ints
-        return {
-            name: ints[snap] if type(snap) is int else self(snap) for name, snap in snaps.items()
-        }
+        ints, encoded = self.ints, {}
+        for name, snap in snaps.items():  # a loop, not a comprehension: most have one entry
+            encoded[name] = ints[snap] if type(snap) is int else self(snap)
+        return encoded
 
 
 def _keyed_by_value(snap: object) -> bool:
@@ -108,15 +107,16 @@ def _content_key(snap: object) -> Hashable | None:
 
 def step_json(index: int, step: Step, memo: ValueMemo) -> dict[str, Any]:
     """Return the STEP dict of ``docs/code-trace-json.md`` for step number ``index``."""
+    changes, values = step.changes, step.values
     return {
         "index": index,
         "line": step.line,
         "event": step.event,
         "function": step.function,
         "depth": step.depth,
-        "changes": memo.mapping(step.changes),
+        "changes": memo.mapping(changes) if changes else {},
         "return": memo(step.returned) if step.event == "return" else None,
-        "values": memo.mapping(step.values),
+        "values": memo.mapping(values) if values else {},
     }
 
 
@@ -124,10 +124,10 @@ def iteration_json(card: Iteration, memo: ValueMemo) -> dict[str, Any]:
     """Return the JSON dict of one iteration card."""
     return {
         "index": card.index,
-        "vars": memo.mapping(card.variables),
+        "vars": memo.mapping(card.variables) if card.variables else {},
         "first_step": card.first_step,
         "last_step": card.last_step,
-        "values": memo.mapping(card.values),
+        "values": memo.mapping(card.values) if card.values else {},
     }
 
 
@@ -185,29 +185,42 @@ class TextWriter:
             f'"values":{self.mapping(values) if values else "{}"}}}'
         )
 
-    def loops(self, recorder: Recorder | None) -> str:
-        """Return the JSON text of the ``loops`` list."""
-        if recorder is None:
-            return "[]"
-        entries = []
-        for info in recorder.source_map.loops:
-            cards = ",".join(map(self.iteration, recorder.cards.iterations[info.index]))
-            entries.append(
-                f'{{"line":{info.line},"header":{_compact(info.header)},'
-                f'"parent":{_compact(info.parent)},"iterations":[{cards}]}}'
-            )
-        return "[" + ",".join(entries) + "]"
-
     def trace(self, head: dict[str, Any], recorder: Recorder | None) -> str:
-        """Return the whole trace: ``head`` holds every key but ``steps`` and ``loops``."""
-        steps = recorder.steps if recorder is not None else []
-        step = self.step
-        parts = [f'{{"version":{head["version"]}']
-        parts += [f',"{key}":{_compact(head[key])}' for key in ("source", "filename")]
-        parts.append(',"steps":[' + ",".join([step(n, s) for n, s in enumerate(steps)]) + "]")
-        parts.append(',"loops":' + self.loops(recorder))
-        parts += [f',"{key}":{_compact(head[key])}' for key in _TAIL_KEYS]
-        return "".join(parts) + "}"
+        """Return the whole trace: ``head`` holds every key but ``steps`` and ``loops``.
+
+        Every piece goes into one list joined once at the end, so the text of the steps is
+        never held twice (as pieces and as one joined string) on its way to the result.
+        """
+        pieces = [f'{{"version":{head["version"]}']
+        pieces += [f',"{key}":{_compact(head[key])}' for key in ("source", "filename")]
+        pieces.append(',"steps":[')
+        if recorder is not None:
+            _separated(pieces, map(self.step, count(), recorder.steps))
+        pieces.append('],"loops":[')
+        if recorder is not None:
+            self._loops(pieces, recorder)
+        pieces.append("]")
+        pieces += [f',"{key}":{_compact(head[key])}' for key in _TAIL_KEYS]
+        pieces.append("}")
+        return "".join(pieces)
+
+    def _loops(self, pieces: list[str], recorder: Recorder) -> None:
+        for number, info in enumerate(recorder.source_map.loops):
+            pieces.append(
+                f'{"," if number else ""}{{"line":{info.line},"header":{_compact(info.header)},'
+                f'"parent":{_compact(info.parent)},"iterations":['
+            )
+            _separated(pieces, map(self.iteration, recorder.cards.iterations[info.index]))
+            pieces.append("]}")
+
+
+def _separated(pieces: list[str], texts: Iterable[str]) -> None:
+    """Append ``texts`` to ``pieces`` with a comma between each two."""
+    append = pieces.append
+    for number, text in enumerate(texts):
+        if number:
+            append(",")
+        append(text)
 
 
 def _int_text(number: int) -> str:
