@@ -68,8 +68,9 @@ _KEY_ORDER = (
 class CodeTrace:
     """What a traced run did, line by line, with its loops cut into iteration cards.
 
-    Use :meth:`to_json` for the documented JSON form (the web page renders it), :meth:`loop`
-    for the iteration cards of one loop, ``len(trace)`` for the number of steps; the trace
+    Use :meth:`to_json` for the documented JSON form (the web page renders it),
+    :meth:`to_json_text` for the same JSON as compact text (faster), :meth:`loop` for the
+    iteration cards of one loop, ``len(trace)`` for the number of steps; the trace
     prints itself in a Rich console and as HTML in a notebook.
 
     Attributes
@@ -131,8 +132,8 @@ class CodeTrace:
     def to_json(self) -> dict[str, Any]:
         """Return the trace as the JSON-ready dict documented in ``docs/code-trace-json.md``.
 
-        A value recorded once and shown in several places (a step and an iteration card) is
-        encoded once and the same dict appears in both places.
+        Equal values are encoded once and share one dict wherever they appear (a step and an
+        iteration card, the same number or window met again), so treat the dicts as read-only.
         """
         with _collector_paused():
             return self._build_json()
