@@ -173,11 +173,12 @@ def _child_main() -> None:
     # NumPy and the tracer are imported by now, before the limits and the hook go up.
     guard.limit_resources(limits.cpu_seconds, limits.memory_mb, limits.file_mb)
     guard.install_audit_hook(Path.cwd())
-    answer.write(json.dumps(_trace_in_child(job, limits)))
+    answer.write(_trace_in_child(job, limits))
     answer.close()
 
 
-def _trace_in_child(job: dict[str, Any], limits: SandboxLimits) -> dict[str, Any]:
+def _trace_in_child(job: dict[str, Any], limits: SandboxLimits) -> str:
+    """Return the JSON text of the run (a long run's text is built without its dicts)."""
     memory = f"stopped: the code used more than {limits.memory_mb} MB of memory"
     try:
         trace = trace_source(
@@ -189,9 +190,9 @@ def _trace_in_child(job: dict[str, Any], limits: SandboxLimits) -> dict[str, Any
         )
         if trace.error is not None and trace.error["type"] == "MemoryError":
             trace.stopped, trace.error = memory, None
-        return trace.to_json()
+        return trace.to_json_text()
     except MemoryError:
-        return _ended(job, stopped=memory)
+        return json.dumps(_ended(job, stopped=memory))
 
 
 def _silence_standard_streams() -> None:
