@@ -11,8 +11,9 @@ its algorithms, ``torch.nn.functional.conv2d`` on 2 threads, ``scipy.signal.corr
 ``scipy.signal.correlate`` (``auto`` and ``fft``), ``scipy.ndimage.correlate`` and
 ``cv2.filter2D`` (each only where it computes the same thing). Each implementation gets a
 pause (so the previous library's spinning BLAS/OpenMP threads go idle), a warm-up and its
-repeats; the median is reported, and the fastest repeat beside it for shared, noisy
-machines. Every result is checked against a float64 reference.
+repeats, in three rounds taken in turn so that a slow spell of a shared machine falls on all
+implementations alike; the median is reported, and the fastest repeat beside it. Every
+result is checked against a float64 reference.
 
 The comparison runs with ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` unset: when either is
 set the script starts itself again without them (for this command alone) and says so, because
@@ -46,6 +47,7 @@ OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 RESULTS = Path(__file__).resolve().parent / "results"
 PAUSE_SECONDS = 0.3  # lets spinning BLAS/OpenMP threads of one case go idle before the next
 WARM_UP_SECONDS = 0.05  # after the pause, small cases otherwise time a CPU still waking up
+ROUNDS = 3  # the repeats of each implementation are split into rounds taken in turn
 
 
 def _restart_without_openblas_overrides() -> None:
@@ -342,21 +344,32 @@ def measure(case: Case, impls: dict[str, Implementation], repeats: int) -> Row:
         row.error[name] = float(np.abs(np.asarray(result, np.float64) - expected).max()) / scale
         row.peak_mb[name] = peak_memory_mb(lambda impl=impl: impl(x, w, case))
         runnable[name] = impl
-    for name, impl in runnable.items():
-        turns = min(repeats, 3) if name == "python loop" else repeats  # the loop is slow
-        time.sleep(PAUSE_SECONDS)  # let the previous library's spinning threads go idle
-        warm_until = time.perf_counter() + WARM_UP_SECONDS
-        impl(x, w, case)  # warm-up: caches, thread pools, FFT plans, and a CPU woken from idle
-        while time.perf_counter() < warm_until:
-            impl(x, w, case)
-        times = []
-        for _ in range(turns):
-            start = time.perf_counter()
-            impl(x, w, case)
-            times.append(time.perf_counter() - start)
-        row.ms[name] = 1e3 * statistics.median(times)
-        row.best_ms[name] = 1e3 * min(times)
+    times: dict[str, list[float]] = {name: [] for name in runnable}
+    for turn in range(ROUNDS):  # rounds in turn: a slow spell of a shared machine hits all alike
+        for name, impl in runnable.items():
+            if name == "python loop" and turn:  # the loop is slow: three repeats in one round
+                continue
+            count = 3 if name == "python loop" else max(1, -(-repeats // ROUNDS))
+            times[name] += _timed_turns(lambda impl=impl: impl(x, w, case), count)
+    for name, seconds in times.items():
+        row.ms[name] = 1e3 * statistics.median(seconds)
+        row.best_ms[name] = 1e3 * min(seconds)
     return row
+
+
+def _timed_turns(run: Callable[[], object], count: int) -> list[float]:
+    """Return ``count`` timings of ``run`` after a pause and a warm-up."""
+    time.sleep(PAUSE_SECONDS)  # let the previous library's spinning threads go idle
+    warm_until = time.perf_counter() + WARM_UP_SECONDS
+    run()  # warm-up: caches, thread pools, FFT plans, and a CPU woken from idle
+    while time.perf_counter() < warm_until:
+        run()
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return times
 
 
 def physical_limits() -> dict[str, float]:
