@@ -35,8 +35,10 @@ _PLACEHOLDER = re.compile(
     re.DOTALL,
 )
 _LESSON_LINK = re.compile(r'href="/lessons/(?P<slug>[A-Za-z0-9_.-]+)"')
+# The pages extend shell.html, the page shell `convscope serve` shares (convscope/templates/).
+SHELL = Path(__file__).resolve().parents[1] / "templates"
 _TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    loader=FileSystemLoader([Path(__file__).parent / "templates", SHELL]),
     autoescape=select_autoescape(["html"]),
 )
 

@@ -21,7 +21,9 @@ from fastapi.templating import Jinja2Templates
 from ..lessons import Lesson, render_lesson
 from ..lessons.sources import LessonLibrary
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# The pages extend shell.html, the page shell the static export shares (convscope/templates/).
+SHELL = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES = Jinja2Templates(directory=[Path(__file__).parent / "templates", SHELL])
 DEFAULT_LESSON = "convolution"
 BUILTIN = LessonLibrary.builtin()
 LessonReport = Callable[[Lesson], None]
