@@ -142,7 +142,7 @@ class Transposed {
       cell.classList.toggle("cs-stamping", Boolean(current) && +cell.dataset.r === current.row && +cell.dataset.c === current.col);
     }
     this.stampSlot.replaceChildren(current ? this.stampPanel(current) : h("p", "cs-caption cs-hint",
-      this.frame === null ? "All stamps added: this is the output. Press Step to build it one input cell at a time." : "Nothing stamped yet."));
+      this.frame === null ? "The output grid holds the finished result. Press Step to build it one input cell at a time." : "Nothing stamped yet."));
     this.status.textContent = this.frame === null
       ? `all ${frames.length} stamps added`
       : `stamp ${shown} of ${frames.length}`;
