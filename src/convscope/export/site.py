@@ -21,7 +21,7 @@ from .. import __version__
 from ..lessons import Lesson
 from ..lessons.sources import LessonLibrary
 from ..lessons.widgets import WIDGETS, Widget
-from ..web.pages import _summary as lesson_summary
+from ..web.pages import lesson_summary
 from .assets import MediaFolder
 from .bundle import STATIC, bundle_file, bundle_module, data_url
 from .files import prepare_folder, write_atomic

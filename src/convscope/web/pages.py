@@ -92,10 +92,19 @@ def ordered_lessons() -> list[str]:
     return BUILTIN.slugs()
 
 
-def _summary(lesson: Lesson) -> str:
+SUMMARY_CHARS = 240
+
+
+def lesson_summary(lesson: Lesson) -> str:
+    """Return the lesson's first paragraph as plain text, cut after its last whole sentence
+    that fits in :data:`SUMMARY_CHARS` characters (at a word, with "…", if none does)."""
     match = _FIRST_PARAGRAPH.search(lesson.html)
     text = " ".join(_TAG.sub("", match[1]).split()) if match else ""
-    return text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …"
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    head = text[: SUMMARY_CHARS + 1]
+    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    return head[: end + 1] if end > 0 else head.rsplit(" ", 1)[0] + " …"
 
 
 def _neighbours(request: Request, name: str) -> tuple[Lesson | None, Lesson | None]:
@@ -120,7 +129,7 @@ def lessons_index(request: Request) -> HTMLResponse:
     """Return the list of lessons, in reading order, each with its opening sentences."""
     version = library(request).version()
     rendered = [_render(request, name) for name in library(request).slugs()]
-    entries = [(lesson, _summary(lesson)) for lesson in rendered]
+    entries = [(lesson, lesson_summary(lesson)) for lesson in rendered]
     context = {"entries": entries, "watch": _watching(request), "version": version}
     return TEMPLATES.TemplateResponse(request, "index.html", context)
 
