@@ -164,9 +164,10 @@ def _slice_state(inputs: QuizInputs) -> dict[str, Any]:
             "answer": right["id"],
             "answer_text": f"{right['code']}: {right['text']}",
             "explanation": (
-                f"Output ({i}, {j}) starts at input row {i} × stride {question.stride} = {rows[0]} "
-                f"and column {j} × stride {question.stride} = {cols[0]}. The kernel then covers {k} rows "
-                f"({', '.join(map(str, rows))}) and {k} columns ({', '.join(map(str, cols))}). "
+                f"Output ({i}, {j}) starts at input row {i} × stride {question.stride} = "
+                f"{rows[0]} and column {j} × stride {question.stride} = {cols[0]}. The kernel "
+                f"then covers {k} rows ({', '.join(map(str, rows))}) and {k} columns "
+                f"({', '.join(map(str, cols))}). "
                 f"A Python slice stops before its end, so that is {right['code']}."
             ),
         }
