@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from importlib.resources import files
 from typing import Any
 
 from convscope.lessons import lesson_names, render_lesson, render_lesson_text
@@ -88,3 +89,29 @@ def test_shipped_convolution_lesson_renders_every_widget_without_errors() -> Non
 def test_shipped_lesson_shows_the_by_hand_sum_of_160() -> None:
     (step_state,) = embedded_states(render_lesson("convolution").html, "step")
     assert step_state["step"]["sum_text"].endswith("= 160")
+
+
+def test_parameter_counts_in_the_prose_are_computed_by_the_engine() -> None:
+    text = (
+        "First layer: {params}`3, 64, 3`; next: {params}`64, 128, 3`; "
+        "depthwise {params}`32, 32, 3, 32`."
+    )
+    page = render_lesson_text(text).html
+    # nn.Conv2d(3, 64, 3): 3·3·3·64 + 64; (64, 128, 3): 3·3·64·128 + 128; depthwise: 9·32 + 32
+    assert "First layer: 1,792; next: 73,856; depthwise 320." in page
+
+
+def test_a_bad_inline_number_is_boxed_and_reported_not_raised() -> None:
+    rendered = render_lesson_text("A {params}`3, x` and {nosuch}`1`.\n\nAfter.", filename="n.md")
+    assert rendered.html.count("cs-directive-error") == 2
+    assert "only {params} exists" in html.unescape(rendered.html)
+    assert "<p>After.</p>" in rendered.html
+    assert any("n.md" in error and "whole numbers" in error for error in rendered.errors)
+
+
+def test_the_shipped_lesson_types_no_parameter_count_by_hand() -> None:
+    source = (files("convscope.lessons") / "content" / "convolution.md").read_text("utf-8")
+    assert "1,792" not in source and "{params}`3, 64, 3`" in source
+    page = render_lesson("convolution").html
+    assert "{params}" not in page
+    assert "= 1,792 parameters" in page
