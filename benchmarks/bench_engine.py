@@ -374,23 +374,17 @@ def _timed_turns(run: Callable[[], object], count: int) -> list[float]:
 
 def physical_limits() -> dict[str, float]:
     """Return this machine's float32 matmul GFLOP/s and copy bandwidth in GB/s."""
+    from convscope.lessons.speed import median_seconds
+
     a = np.random.default_rng(0).random((2048, 2048), dtype=np.float32)
     b = a.copy()
-    matmul = _median_seconds(lambda: a @ b, 5)
+    a @ b  # warm-up, as for the copy below
+    matmul = median_seconds(lambda: a @ b, 5)
     big = np.ones(2**24, np.float32)
     target = np.empty_like(big)
-    copy = _median_seconds(lambda: np.copyto(target, big), 5)
+    np.copyto(target, big)
+    copy = median_seconds(lambda: np.copyto(target, big), 5)
     return {"matmul_gflops": 2 * 2048**3 / matmul / 1e9, "copy_gbps": 2 * big.nbytes / copy / 1e9}
-
-
-def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 # --- reporting -------------------------------------------------------------------------------

@@ -153,8 +153,9 @@ def measure_lesson_speedup(repeats: int = 3, loop: LoopFunction | None = None) -
     found = run_loop(image, kernel)
     if np.shape(found) != expected.shape or not np.allclose(found, expected):
         raise ValueError("the lesson's loop and convscope.conv2d disagree; nothing was timed")
-    loop_time = _median_seconds(lambda: run_loop(image, kernel), repeats)
-    engine_time = _median_seconds(lambda: conv2d(image, kernel, algorithm="auto"), 4 * repeats)
+    # The agreement check above was each side's warm-up call.
+    loop_time = median_seconds(lambda: run_loop(image, kernel), repeats)
+    engine_time = median_seconds(lambda: conv2d(image, kernel, algorithm="auto"), 4 * repeats)
     return SpeedMeasurement(
         loop_seconds=loop_time,
         engine_seconds=engine_time,
@@ -165,8 +166,8 @@ def measure_lesson_speedup(repeats: int = 3, loop: LoopFunction | None = None) -
     )
 
 
-def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    # The agreement check above was each side's warm-up call.
+def median_seconds(run: Callable[[], object], repeats: int) -> float:
+    """Return the median wall-clock seconds of ``repeats`` calls of ``run`` (warm it up first)."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
