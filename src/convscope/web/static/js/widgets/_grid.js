@@ -179,6 +179,21 @@ export function keepFocus(el, draw) {
   if (again) again.focus({ preventScroll: true });
 }
 
+/**
+ * Return a widget's `render`: it calls `draw(model, el, extra)` now and on every change of the
+ * model, where `extra = setup(model, el)` is made once per mount (the inputs to reset to, or a
+ * widget object), and it stops listening when the widget is removed.
+ */
+export function redrawnOnChange(draw, setup = () => undefined) {
+  return ({ model, el }) => {
+    const extra = setup(model, el);
+    const redraw = () => draw(model, el, extra);
+    redraw();
+    model.on("change", redraw);
+    return () => model.off("change", redraw);
+  };
+}
+
 /** Return a labelled <select> with `choices` ([value, text] pairs) calling `onChange(value)`. */
 export function choice(text, key, choices, value, onChange) {
   const label = h("label", "", text);

@@ -2,7 +2,7 @@
 // upsampled with an all-ones kernel counts the stamps landing on each cell; uneven counts print
 // a grid pattern, which the same upsampling of a small photograph shows on a real picture.
 
-import { choice, h, keepFocus, numberGrid } from "./_grid.js";
+import { choice, h, keepFocus, numberGrid, redrawnOnChange } from "./_grid.js";
 import { errorSlot, fieldset, numberChoices, photoChoice, picture, send } from "./_parts.js";
 
 function controls(model) {
@@ -45,11 +45,4 @@ function draw(model, el) {
   keepFocus(el, () => el.replaceChildren(controls(model), source, sides, errorSlot("*")));
 }
 
-function render({ model, el }) {
-  const redraw = () => draw(model, el);
-  redraw();
-  model.on("change", redraw);
-  return () => model.off("change", redraw);
-}
-
-export default { render };
+export default { render: redrawnOnChange(draw) };

@@ -3,7 +3,7 @@
 // own picture, answered as data: URLs and kept only in this page's memory); they load lazily,
 // so the lesson stays light until the gallery is on screen.
 
-import { appendEquation, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "./_grid.js";
 
 function send(model, changes) {
   model.set("inputs", { ...model.get("inputs"), ...changes });
@@ -157,12 +157,4 @@ class Gallery {
   }
 }
 
-function render({ model, el }) {
-  const gallery = new Gallery(model, el);
-  const redraw = () => gallery.draw();
-  redraw();
-  model.on("change", redraw);
-  return () => model.off("change", redraw);
-}
-
-export default { render };
+export default { render: redrawnOnChange((model, el, gallery) => gallery.draw(), (model, el) => new Gallery(model, el)) };

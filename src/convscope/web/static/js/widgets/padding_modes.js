@@ -1,7 +1,7 @@
 // The `padding_modes` widget: one small grid padded four ways side by side, and a photograph
 // padded the same four ways. Border cells come from the server with a mask saying which they are.
 
-import { choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "./_grid.js";
 import { errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, withCell } from "./_parts.js";
 
 const PADDINGS = [...numberChoices(0, 3), ["same", "'same'"]];
@@ -86,12 +86,4 @@ function draw(model, el, initial) {
     photoRow(model), errorSlot("*")));
 }
 
-function render({ model, el }) {
-  const initial = structuredClone(model.get("inputs"));
-  const redraw = () => draw(model, el, initial);
-  redraw();
-  model.on("change", redraw);
-  return () => model.off("change", redraw);
-}
-
-export default { render };
+export default { render: redrawnOnChange(draw, (model) => structuredClone(model.get("inputs"))) };

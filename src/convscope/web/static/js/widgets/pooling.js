@@ -5,7 +5,7 @@
 // size formula and in the explanation, where a window past the edge is drawn on the input as the
 // windows see it: padding hatched, overhang dotted and empty.
 
-import { appendEquation, button, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, button, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "./_grid.js";
 import { editableGrid, errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, sizeBox } from "./_parts.js";
 
 class Pooling {
@@ -195,12 +195,4 @@ function onlyFor(applies, reason, control) {
   return control;
 }
 
-function render({ model, el }) {
-  const widget = new Pooling(model, el);
-  const redraw = () => widget.draw();
-  redraw();
-  model.on("change", redraw);
-  return () => model.off("change", redraw);
-}
-
-export default { render };
+export default { render: redrawnOnChange((model, el, widget) => widget.draw(), (model, el) => new Pooling(model, el)) };

@@ -2,7 +2,7 @@
 // map; every map below shows how many paths lead from each of its cells to it (the receptive
 // field, centre counted most), and a table gives size and jump per layer, by formula and by engine.
 
-import { button, choice, h, keepFocus, numberGrid } from "./_grid.js";
+import { button, choice, h, keepFocus, numberGrid, redrawnOnChange } from "./_grid.js";
 import { errorSlot, fieldset, numberChoices, resetButton, send } from "./_parts.js";
 
 const KINDS = [["conv", "conv"], ["max", "max pool"], ["avg", "avg pool"]];
@@ -108,12 +108,4 @@ function draw(model, el, initial) {
   keepFocus(el, () => el.replaceChildren(controls(model, initial), table(model), note, maps(model), errorSlot("*")));
 }
 
-function render({ model, el }) {
-  const initial = structuredClone(model.get("inputs"));
-  const redraw = () => draw(model, el, initial);
-  redraw();
-  model.on("change", redraw);
-  return () => model.off("change", redraw);
-}
-
-export default { render };
+export default { render: redrawnOnChange(draw, (model) => structuredClone(model.get("inputs"))) };

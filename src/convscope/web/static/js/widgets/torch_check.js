@@ -1,6 +1,6 @@
 // The `torch_check` widget: convscope's output next to PyTorch's, compared on the server.
 
-import { errorSlot, h, numberGrid, panel } from "./_grid.js";
+import { errorSlot, h, numberGrid, panel, redrawnOnChange } from "./_grid.js";
 
 function shape(values) { return `(${values.join(", ")})`; }
 
@@ -42,11 +42,4 @@ function draw(model, el) {
   el.append(again, error);
 }
 
-function render({ model, el }) {
-  const redraw = () => draw(model, el);
-  redraw();
-  model.on("change", redraw);
-  return () => model.off("change", redraw);
-}
-
-export default { render };
+export default { render: redrawnOnChange(draw) };
