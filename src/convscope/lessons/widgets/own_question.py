@@ -33,12 +33,13 @@ import math
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from ...tracing.numbers import format_number
-from .base import WidgetInputs
+from .base import DirectiveSite, WidgetInputs
 
 KEY_VARIABLE = "CONVSCOPE_QUESTION_KEY"
 CHOICE_IDS = "abcdefgh"
@@ -119,6 +120,20 @@ def seal_question(raw: dict[str, Any]) -> str:
     if asked.choices is not None:
         payload["answer"] = asked.right_choice()
     return seal(payload)
+
+
+def question_directive(
+    inputs: type[Any], build: Callable[[Any], dict[str, Any]]
+) -> Callable[[dict[str, Any], DirectiveSite], dict[str, Any]]:
+    """Return a question widget's directive reader: a teacher's own question (a ``question``
+    key) is sealed into ``kind="own"`` inputs; anything else is the widget's own inputs."""
+
+    def directive_state(raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
+        if "question" in raw:
+            return build(inputs(kind="own", sealed=seal_question(raw)))
+        return build(inputs.model_validate(raw))
+
+    return directive_state
 
 
 def own_state(sealed: str | None, answer: Any) -> dict[str, Any]:

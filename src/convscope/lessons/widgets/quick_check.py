@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ...tracing.numbers import format_number
-from .base import DirectiveSite, Widget, WidgetInputs
-from .own_question import MAX_SEALED_CHARS, own_state, seal_question
+from .base import Widget, WidgetInputs
+from .own_question import MAX_SEALED_CHARS, own_state, question_directive
 from .variants import GENERATORS
 
 Kind = Literal["output_size", "receptive_field", "transposed_shape", "own"]
@@ -89,17 +89,10 @@ def build_state(inputs: QuickCheckInputs) -> dict[str, Any]:
     return {"inputs": inputs.model_dump(), "kind": inputs.kind, "variant": inputs.variant, **body}
 
 
-def directive_state(raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
-    """Return the state for a lesson directive: the teacher's own question when it has one."""
-    if "question" in raw:
-        return build_state(QuickCheckInputs(kind="own", sealed=seal_question(raw)))
-    return build_state(QuickCheckInputs.model_validate(raw))
-
-
 WIDGET = Widget(
     name="quick_check",
     inputs=QuickCheckInputs,
     build=build_state,
     module="widgets/quiz.js",
-    directive=directive_state,
+    directive=question_directive(QuickCheckInputs, build_state),
 )

@@ -20,8 +20,8 @@ from pydantic import Field, ValidationInfo, field_validator
 from ...engine import ConvSpec, param_count
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
-from .base import DirectiveSite, Widget, WidgetInputs
-from .own_question import MAX_SEALED_CHARS, own_state, seal_question
+from .base import Widget, WidgetInputs
+from .own_question import MAX_SEALED_CHARS, own_state, question_directive
 
 CHOICE_IDS = ("a", "b", "c", "d")
 
@@ -241,17 +241,10 @@ def build_state(inputs: QuizInputs) -> dict[str, Any]:
     return {"inputs": inputs.model_dump(), "kind": inputs.kind, "variant": inputs.variant, **body}
 
 
-def directive_state(raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
-    """Return the state for a lesson directive: the teacher's own question when it has one."""
-    if "question" in raw:
-        return build_state(QuizInputs(kind="own", sealed=seal_question(raw)))
-    return build_state(QuizInputs.model_validate(raw))
-
-
 WIDGET = Widget(
     name="quiz",
     inputs=QuizInputs,
     build=build_state,
     module="widgets/quiz.js",
-    directive=directive_state,
+    directive=question_directive(QuizInputs, build_state),
 )
