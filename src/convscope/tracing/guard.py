@@ -1,15 +1,15 @@
-"""The limits the sandbox child puts on itself before it runs a stranger's code.
+"""The sandbox child's second line: a :pep:`578` audit hook that words refusals clearly.
 
-Two layers, both one-way (a process cannot raise its hard limits again, nor remove an audit
-hook): POSIX resource limits, enforced by the kernel, and a :pep:`578` audit hook, enforced by
-the interpreter, which refuses the events listed in :data:`REFUSED_EVENTS` and writing files
-outside the working folder. Used only by :mod:`convscope.tracing.sandbox`.
+The wall is the kernel's (:mod:`convscope.tracing.walls`): code that switches this hook off,
+or reaches native functions around it, still meets the seccomp filter and the Landlock
+ruleset. What the hook adds is a message a learner understands ("starting programs
+(subprocess.Popen) is not allowed in the convscope sandbox") where the kernel would only say
+``Operation not permitted``. Used only by :mod:`convscope.tracing.sandbox`.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -64,32 +64,6 @@ _NATIVE_SUFFIXES = (".so", ".pyd", ".dll", ".dylib")
 _MB = 1024 * 1024
 
 
-def limit_resources(cpu_seconds: int, memory_mb: int, file_mb: int) -> list[str]:
-    """Lower this process's resource limits; return the names of those that could not be set.
-
-    ``memory_mb`` is added to the address space already in use (NumPy's imports included), so
-    the traced code gets about that much more.
-    """
-    import resource
-
-    # A file past RLIMIT_FSIZE should be an OSError in the code, not a killed process.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    wanted = {
-        "RLIMIT_CPU": (cpu_seconds, cpu_seconds + 1),
-        "RLIMIT_AS": _address_space_limit(memory_mb),
-        "RLIMIT_FSIZE": (file_mb * _MB, file_mb * _MB),
-        "RLIMIT_NPROC": (0, 0),
-        "RLIMIT_CORE": (0, 0),
-    }
-    refused = []
-    for name, (soft, hard) in wanted.items():
-        try:
-            resource.setrlimit(getattr(resource, name), (soft, hard))
-        except (AttributeError, ValueError, OSError):
-            refused.append(name)
-    return refused
-
-
 def install_audit_hook(work_folder: Path) -> Callable[[str, tuple[object, ...]], None]:
     """Install (for good) the hook that refuses :data:`REFUSED_EVENTS` and outside writes."""
     home = os.path.realpath(work_folder)
@@ -121,16 +95,3 @@ def _writes(mode: object, flags: object) -> bool:
     if isinstance(mode, str) and any(letter in mode for letter in "wax+"):
         return True
     return isinstance(flags, int) and bool(flags & _WRITE_FLAGS)
-
-
-def _address_space_limit(memory_mb: int) -> tuple[int, int]:
-    in_use = 0
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    in_use = int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    limit = in_use + memory_mb * _MB
-    return limit, limit
