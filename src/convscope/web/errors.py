@@ -99,7 +99,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodyLimit:
-    """ASGI middleware refusing request bodies over ``limit`` bytes with a 413 JSON answer."""
+    """ASGI middleware refusing request bodies over ``limit`` bytes with a 413 JSON answer,
+    whether the body declares its length or arrives in chunks."""
 
     def __init__(
         self, app: ASGIApp, limit: int = MAX_BODY_BYTES, paths: dict[str, int] | None = None
@@ -125,8 +126,8 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > limit:
-                raise ValueError(f"request body is over the limit of {limit:,} bytes")
+            if seen > limit:  # a chunked body declares no length: counted as it arrives
+                raise HTTPException(413, f"request body is over the limit of {limit:,} bytes")
             return message
 
         return counted
