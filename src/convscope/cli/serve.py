@@ -7,6 +7,9 @@ it in place). The server only reads the teacher's files.
 
 Starts uvicorn on 127.0.0.1 (only this computer can connect) at a free port unless ``--port``
 says otherwise, prints the address and opens it in the default browser unless ``--no-open``.
+The server answers only requests addressed to it by one of its own names (``localhost``,
+``127.0.0.1``, ``[::1]``, the address it listens on, and on ``--host 0.0.0.0`` this computer's
+names) or a name given with ``--allowed-host``; see :mod:`convscope.web.hosts`.
 """
 
 from __future__ import annotations
@@ -99,9 +102,21 @@ def serve(
             help="Run code learners edit (sandboxed) even on a network address; see docs.",
         ),
     ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            metavar="NAME",
+            help=(
+                "Another name learners use to reach the server (e.g. a DNS name of this "
+                "computer); repeat for several. Requests by any other name get 400."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Serve the interactive lessons (or your own lesson file or folder) in the browser."""
     from ..web import create_app
+    from ..web.hosts import allowed_hosts
     from .serving import code_runs_for, port_is_free, port_taken_message, run_server
 
     library = _library(path)
@@ -123,5 +138,8 @@ def serve(
     if open_browser:
         # Opened once the server has had a moment to bind, so the first request is answered.
         threading.Timer(0.8, open_in_browser, args=(url,)).start()
-    application = create_app(library, report, code_runs=code_runs)
+    hosts = allowed_hosts(host, allowed_host or ())
+    application = create_app(
+        library, report, code_runs=code_runs, listening_on=host, allowed_hosts=hosts
+    )
     run_server(application, host, chosen, workers, library.root if library else None)

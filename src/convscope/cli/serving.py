@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 LESSONS_VARIABLE = "CONVSCOPE_SERVE_LESSONS"
 CODE_VARIABLE = "CONVSCOPE_SERVE_CODE"
+HOST_VARIABLE = "CONVSCOPE_SERVE_HOST"
+NAMES_VARIABLE = "CONVSCOPE_SERVE_NAMES"
 FACTORY = "convscope.cli.serving:app_from_environment"
 _SEARCHED_PORTS = 50
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
@@ -111,10 +113,17 @@ def app_from_environment() -> FastAPI:
     path = os.environ.get(LESSONS_VARIABLE, "")
     library = LessonLibrary.at(Path(path)) if path else None
     code_runs = os.environ.get(CODE_VARIABLE, "off") == "on"
+    names = os.environ.get(NAMES_VARIABLE, "").split()
     prepare_process()
     if library is None:
         warm_up()
-    return create_app(library, MistakeReporter() if library else None, code_runs=code_runs)
+    return create_app(
+        library,
+        MistakeReporter() if library else None,
+        code_runs=code_runs,
+        listening_on=os.environ.get(HOST_VARIABLE) or None,
+        allowed_hosts=names or None,
+    )
 
 
 def run_server(app: FastAPI, host: str, port: int, workers: int, library_root: Path | None) -> None:
@@ -132,6 +141,8 @@ def run_server(app: FastAPI, host: str, port: int, workers: int, library_root: P
             return
         os.environ[LESSONS_VARIABLE] = str(library_root or "")
         os.environ[CODE_VARIABLE] = "on" if app.state.code_runs else "off"
+        os.environ[HOST_VARIABLE] = app.state.listening_on or ""
+        os.environ[NAMES_VARIABLE] = " ".join(sorted(app.state.allowed_hosts or ()))
         uvicorn.run(
             FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,6 +14,8 @@ from .api import api_router
 from .code_api import CODE_RUN_PATH, code_router
 from .errors import BodyLimit, install_error_handlers
 from .gallery import UPLOAD_BODY_LIMIT, UPLOAD_PATH, gallery_router
+from .headers import SecurityHeaders
+from .hosts import HostCheck
 from .limits import REQUEST_SECONDS, TimeLimit
 from .pages import LessonReport, page_router
 
@@ -24,6 +27,8 @@ def create_app(
     report: LessonReport | None = None,
     *,
     code_runs: bool | None = None,
+    listening_on: str | None = None,
+    allowed_hosts: Collection[str] | None = None,
 ) -> FastAPI:
     """Return a new convscope web application: pages at ``/``, the API at ``/api``.
 
@@ -32,6 +37,12 @@ def create_app(
     called with every such lesson rendered, so a command can print its mistakes. ``code_runs``
     says whether ``POST /api/code/run`` runs a learner's edited code in the sandbox: ``None``
     (the default) allows it only on connections from this computer to itself.
+
+    ``listening_on`` is the address the server listens on (the code box says why it is off on
+    a network address). ``allowed_hosts`` lists the names a request's ``Host`` may carry
+    (:func:`convscope.web.hosts.allowed_hosts`; any other gets ``400``); ``None``, the default,
+    checks no ``Host``, for an app driven in-process (tests, the exporter). ``convscope serve``
+    always passes both. Every answer carries the headers of :mod:`convscope.page_policy`.
 
     The OpenAPI document is at ``/openapi.json``; FastAPI's interactive docs pages are off
     because they load their scripts from a CDN, and nothing here may.
@@ -52,10 +63,15 @@ def create_app(
     app.state.lessons = lessons
     app.state.report = report
     app.state.code_runs = code_runs
+    app.state.listening_on = listening_on
+    app.state.allowed_hosts = allowed_hosts
     install_error_handlers(app)
     app.add_middleware(BodyLimit, paths={UPLOAD_PATH: UPLOAD_BODY_LIMIT})
     # The code route bounds itself (a queue wait plus the sandbox's own wall clock).
     app.add_middleware(TimeLimit, seconds=REQUEST_SECONDS, paths={CODE_RUN_PATH: 15.0})
+    if allowed_hosts is not None:
+        app.add_middleware(HostCheck, allowed=allowed_hosts)
+    app.add_middleware(SecurityHeaders)  # outermost: refusals above carry the headers too
     app.include_router(api_router())
     app.include_router(gallery_router())
     app.include_router(code_router())

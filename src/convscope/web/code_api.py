@@ -10,8 +10,9 @@ server is busy.
 
 Whether edited code runs at all is the app's ``code_runs`` setting: ``True`` or ``False`` as
 the teacher chose (``convscope serve`` turns it on for a loopback address or with
-``--allow-code``), or ``None`` to decide per connection: on only when both ends are this
-computer. ``GET /api/code/status`` tells the page, which says so when running code is off.
+``--allow-code``, and off otherwise, saying it is off for a network address), or ``None`` to
+decide per connection: on only when both ends are this computer. ``GET /api/code/status``
+tells the page, which says so when running code is off.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _is_loopback(address: Any) -> bool:
     if not address:
         return False
     try:
-        return ipaddress.ip_address(str(address[0])).is_loopback
+        return ipaddress.ip_address(str(address[0]).strip("[]")).is_loopback
     except ValueError:
         return str(address[0]) == "localhost"
 
@@ -96,7 +97,11 @@ def code_run_status(request: Request) -> CodeRunStatus:
     """Return whether edited code runs for this request, with the reason when it does not."""
     chosen = getattr(request.app.state, "code_runs", None)
     if chosen is False:
-        return CodeRunStatus(enabled=False, detail=OFF_BY_TEACHER)
+        listening_on = getattr(request.app.state, "listening_on", None)
+        on_network = listening_on is not None and not _is_loopback((listening_on,))
+        return CodeRunStatus(
+            enabled=False, detail=OFF_FOR_NETWORK if on_network else OFF_BY_TEACHER
+        )
     if chosen is None and not (
         _is_loopback(request.scope.get("server")) and _is_loopback(request.scope.get("client"))
     ):
