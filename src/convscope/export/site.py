@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
 from ..lessons import Lesson
+from ..lessons.script_json import script_json
 from ..lessons.sources import LessonLibrary
 from ..lessons.widgets import WIDGETS, Widget
 from ..web.pages import lesson_summary
@@ -115,7 +116,7 @@ def _lesson_page(
         }
         summary.states += sum(1 for value in table.values() if "refused" not in value)
         modules[match["module"]] = data_url(bundle_module(match["module"]))
-        first, packed = _script_json(next(iter(table.values()))), _script_json(pack(table))
+        first, packed = script_json(next(iter(table.values()))), script_json(pack(table))
         return (
             f'{match["open"]}<script type="application/json" class="cs-state">{first}</script>'
             f'<script type="application/json" class="cs-variants">{packed}</script>'
@@ -129,7 +130,7 @@ def _lesson_page(
         previous=neighbours[0],
         next=neighbours[1],
         stylesheets=sheets,
-        modules_json=json.dumps(modules),
+        modules_json=script_json(modules),
         host_url=data_url(bundle_file(STATIC / "js" / "host.js")),
         version=__version__,
     )
@@ -140,8 +141,3 @@ def _as_exported(widget: Widget, state: dict[str, Any]) -> dict[str, Any]:
     if widget.exported is None or "refused" in state:
         return state
     return widget.exported(state)
-
-
-def _script_json(value: Any) -> str:
-    # "</" would end the <script> element early; "<\/" reads the same to JSON.parse.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")

@@ -9,15 +9,14 @@ inline error box naming the lesson file's line; the rest of the lesson still ren
 from __future__ import annotations
 
 import html
-import json
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
+from .script_json import script_json
 from .widgets import WIDGETS, DirectiveSite
 
 _DIRECTIVE = re.compile(r"^\{(?P<name>[a-z_][a-z0-9_]*)\}\s*(?P<label>.*)$")
@@ -42,11 +41,6 @@ def parse_info(info: str) -> tuple[str, str] | None:
     """Return ``(name, label)`` when a fence's info string is a directive (``{name} label``)."""
     match = _DIRECTIVE.match(info.strip())
     return (match["name"], match["label"].strip()) if match else None
-
-
-def _state_json(state: dict[str, Any]) -> str:
-    # "</" would end the <script> element early; "<\/" reads the same to JSON.parse.
-    return json.dumps(state, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
 def describe_error(error: Exception) -> str:
@@ -83,7 +77,7 @@ def render_directive(directive: Directive, index: int, errors: list[str] | None 
     return (
         f'<div class="cs-widget" id="{element_id}" data-widget="{directive.name}" '
         f'data-module="{widget.module}" aria-label="{html.escape(directive.label)}">'
-        f'<script type="application/json" class="cs-state">{_state_json(state)}</script>'
+        f'<script type="application/json" class="cs-state">{script_json(state)}</script>'
         '<p class="cs-needs-js">This interactive figure needs JavaScript.</p></div>\n'
     ) + boxes
 

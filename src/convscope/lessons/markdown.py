@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import latex2mathml.converter
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
@@ -28,11 +27,9 @@ from pygments.util import ClassNotFound
 
 from ..engine import param_count
 from .directives import Directive, parse_info, render_directive
+from .mathml import math_to_mathml
 
-
-def math_to_mathml(latex: str, *, display: bool) -> str:
-    """Return the MathML for ``latex``, as a block when ``display``."""
-    return str(latex2mathml.converter.convert(latex, display="block" if display else "inline"))
+__all__ = ["highlight_code", "lesson_markdown", "math_to_mathml"]
 
 
 def highlight_code(code: str, language: str, _attrs: Any = None) -> str:
@@ -43,7 +40,8 @@ def highlight_code(code: str, language: str, _attrs: Any = None) -> str:
         return ""
     formatter = HtmlFormatter(nowrap=True)
     body = highlight(code, lexer, formatter)
-    return f'<pre class="cs-code"><code class="language-{language}">{body}</code></pre>\n'
+    kind = escapeHtml(language)
+    return f'<pre class="cs-code"><code class="language-{kind}">{body}</code></pre>\n'
 
 
 def _render_math_inline(
@@ -98,7 +96,9 @@ def _render_role(
 
 def lesson_markdown() -> MarkdownIt:
     """Return the Markdown parser lessons use, with math, tables, anchors and directives."""
-    md = MarkdownIt("commonmark", {"highlight": highlight_code, "html": True})
+    # No raw HTML: a lesson's "<" is text, so "<!--" or "<script>" in the prose shows as typed
+    # instead of hiding the rest of the page or running on it (docs/authoring.md says so).
+    md = MarkdownIt("commonmark", {"highlight": highlight_code, "html": False})
     md.enable("table")
     dollarmath_plugin(md, double_inline=True, allow_space=True)
     anchors_plugin(md, min_level=2, max_level=3)

@@ -15,6 +15,7 @@ from ... import kernels
 from ...render.images import MAX_UPLOAD_BYTES, PHOTOS
 from ...render.images import shown_as as _shown_as
 from ...tracing.numbers import format_number
+from ..mathml import math_to_mathml
 from .base import Widget, WidgetInputs, text_grid
 
 PhotoName = Literal["camera", "astronaut", "chelsea", "coffee"]
@@ -54,8 +55,6 @@ def image_url(photo: str, kernel: str, side: int) -> str:
 
 @cache
 def _kernel_card(name: str) -> dict[str, Any]:
-    from ..markdown import math_to_mathml  # imported here: the Markdown module imports WIDGETS
-
     kernel = kernels.KERNELS[name]
     shown = shown_as(kernel)
     total = kernel.values.sum()
