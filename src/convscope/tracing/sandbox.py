@@ -235,6 +235,11 @@ def checked_answer(data: Any, source: str) -> dict[str, Any]:
     return data
 
 
+def unreadable_trace(source: str, filename: str) -> dict[str, Any]:
+    """Return the trace JSON of a run whose answer could not be read."""
+    return _ended({"source": source, "filename": filename}, error=_error(UNREADABLE))
+
+
 def _error(message: str) -> dict[str, Any]:
     return {"type": "SandboxError", "message": message, "line": None}
 

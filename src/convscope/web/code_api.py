@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..lessons.widgets.code_trace import trace_view
-from ..tracing.sandbox import SandboxLimits, run_traced_source
+from ..tracing.sandbox import SandboxLimits, probe_walls, run_traced_source, unreadable_trace
 from .errors import error_json
 from .schemas import ErrorResponse
 
@@ -93,8 +93,45 @@ def _is_loopback(address: Any) -> bool:
         return str(address[0]) == "localhost"
 
 
+WALLED = (
+    "Change the program and run it. It runs on the server in a child process walled in by the "
+    "operating system: no network, no other programs, no files but Python's and its own "
+    "folder, and limits on steps, time, memory and disk."
+)
+WEAK_WALLS = (
+    "Change the program and run it. Careful: this computer cannot wall it in fully ({problems}), "
+    "so it runs with limits on steps, time and memory but could reach your files; run only "
+    "code you understand."
+)
+OFF_WITHOUT_WALLS = (
+    "running edited code is off for other computers: this server's kernel cannot wall the code "
+    "in ({problems}); see docs/sandbox.md"
+)
+
+
 def code_run_status(request: Request) -> CodeRunStatus:
-    """Return whether edited code runs for this request, with the reason when it does not."""
+    """Return whether edited code runs for this request, with the reason when it does not.
+
+    When the kernel cannot raise the sandbox's walls (no seccomp or no Landlock), code runs only
+    for a connection from this computer to itself, and the words say so.
+    """
+    status = _chosen_status(request)
+    if not status.enabled:
+        return status
+    walls = probe_walls()
+    if walls.complete:
+        return CodeRunStatus(enabled=True, detail=WALLED)
+    problems = "; ".join(walls.problems) or "no seccomp or no Landlock"
+    if _from_this_computer(request):
+        return CodeRunStatus(enabled=True, detail=WEAK_WALLS.format(problems=problems))
+    return CodeRunStatus(enabled=False, detail=OFF_WITHOUT_WALLS.format(problems=problems))
+
+
+def _from_this_computer(request: Request) -> bool:
+    return _is_loopback(request.scope.get("server")) and _is_loopback(request.scope.get("client"))
+
+
+def _chosen_status(request: Request) -> CodeRunStatus:
     chosen = getattr(request.app.state, "code_runs", None)
     if chosen is False:
         listening_on = getattr(request.app.state, "listening_on", None)
@@ -102,11 +139,9 @@ def code_run_status(request: Request) -> CodeRunStatus:
         return CodeRunStatus(
             enabled=False, detail=OFF_FOR_NETWORK if on_network else OFF_BY_TEACHER
         )
-    if chosen is None and not (
-        _is_loopback(request.scope.get("server")) and _is_loopback(request.scope.get("client"))
-    ):
+    if chosen is None and not _from_this_computer(request):
         return CodeRunStatus(enabled=False, detail=OFF_FOR_CONNECTION)
-    return CodeRunStatus(enabled=True, detail="edited code runs in the sandbox on this server")
+    return CodeRunStatus(enabled=True, detail=WALLED)
 
 
 def _turns(request: Request) -> asyncio.Semaphore:
@@ -118,13 +153,19 @@ def _turns(request: Request) -> asyncio.Semaphore:
 
 
 def _sandboxed_view(source: str, call: str | None) -> dict[str, Any]:
-    data = run_traced_source(source, call, CODE_LIMITS, filename=FILENAME)
-    return trace_view(source, data, FILENAME)
+    """Run the code (behind every wall when this kernel has them) and return the page's view."""
+    complete = probe_walls().complete
+    data = run_traced_source(source, call, CODE_LIMITS, filename=FILENAME, require_walls=complete)
+    try:
+        return trace_view(source, data, FILENAME)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        # The answer passed the sandbox's checks but not the view's: it is still a stranger's.
+        return trace_view(source, unreadable_trace(source, FILENAME), FILENAME)
 
 
 async def run_code(request: Request, body: CodeRunRequest) -> Any:
     """Return the edited code's run, line by line, from the sandbox (403 when running is off)."""
-    status = code_run_status(request)
+    status = await anyio.to_thread.run_sync(code_run_status, request)  # the first asks the kernel
     if not status.enabled:
         return error_json(403, status.detail, None)
     source = body.source.replace("\r\n", "\n").replace("\r", "\n")

@@ -74,7 +74,8 @@ function editor({ el, source, call }, status) {
     box.append(slot);
     return box;
   }
-  box.append(h("p", "cs-caption", "Change the program and run it. It runs on the server in a sandbox with limits on steps, time, memory and files; files, the network and other programs are out of reach."));
+  // The server words what its sandbox keeps on this computer (GET /api/code/status).
+  box.append(h("p", "cs-caption", status.detail));
   const text = h("textarea", "cs-code-input");
   text.value = recalled(el) ?? source;
   text.spellcheck = false;
