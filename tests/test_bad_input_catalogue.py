@@ -390,6 +390,17 @@ CASES["cli-serve-workers-zero"] = lambda: command("serve", "--no-open", "--worke
 CASES["cli-serve-port-range"] = lambda: command("serve", "--no-open", "--port", "70000")
 
 
+@case("cli-export-link")
+@in_a_folder
+def _export_through_a_link(tmp: Path) -> str:
+    (tmp / "lesson.md").write_text("# Linked\n", encoding="utf-8")
+    (tmp / "elsewhere").mkdir()
+    (tmp / "site").mkdir()
+    (tmp / "site" / "assets").symlink_to(tmp / "elsewhere")
+    said = command("export", str(tmp / "lesson.md"), "--out", str(tmp / "site"), "--force")
+    return said if not any((tmp / "elsewhere").iterdir()) else "wrote through the link"
+
+
 # ---- the checks ---------------------------------------------------------------------------
 
 

@@ -119,7 +119,7 @@ def test_cli_export_writes_a_teachers_lesson_and_lists_its_mistakes(tmp_path: Pa
 def test_an_interrupted_write_leaves_no_file_under_the_final_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(source: str, target: str) -> None:
+    def interrupted(*names: object, **folders: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(files.os, "replace", interrupted)

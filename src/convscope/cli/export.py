@@ -26,7 +26,11 @@ def export(
         Path, typer.Option("--out", "-o", help="The folder to write; new or empty.")
     ] = Path("convscope-site"),
     force: Annotated[
-        bool, typer.Option("--force", help="Write into a folder that already holds files.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into a folder that already holds files (never through a link in it).",
+        ),
     ] = False,
 ) -> None:
     """Write lessons as a static site (index plus one page per lesson) that needs no server."""

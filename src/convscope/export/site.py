@@ -25,10 +25,11 @@ from ..lessons.widgets import WIDGETS, Widget
 from ..web.pages import lesson_summary
 from .assets import MediaFolder
 from .bundle import STATIC, bundle_file, bundle_module, data_url
-from .files import prepare_folder, write_atomic
+from .files import prepare_folder, refuse_links, write_atomic
 from .variants import pack, state_table
 
 PALETTE = Path(__file__).resolve().parents[1] / "data" / "palette.css"
+STYLESHEETS = [PALETTE, *sorted((STATIC / "css").glob("*.css"))]
 _PLACEHOLDER = re.compile(
     r'(?P<open><div class="cs-widget" id="[^"]*" data-widget="(?P<name>[a-z0-9_]+)" '
     r'data-module="(?P<module>[^"]+)"[^>]*>)'
@@ -61,7 +62,8 @@ def export_site(source: Path | None, out: Path, *, force: bool = False) -> Expor
     Raises
     ------
     ValueError
-        When ``source`` holds no lesson, or ``out`` is not empty and ``force`` is off.
+        When ``source`` holds no lesson, or ``out`` is not empty and ``force`` is off, or
+        (:class:`~.files.LinkInOutput`) a path the export writes is a symbolic link.
     """
     from ..web import create_app  # the app answers the picture addresses in states
 
@@ -69,6 +71,10 @@ def export_site(source: Path | None, out: Path, *, force: bool = False) -> Expor
     root = prepare_folder(out, force=force)
     summary = ExportSummary(root)
     media = MediaFolder(create_app(), lambda name, data: write_atomic(root, name, data))
+    pages = ["index.html", *(f"{slug}.html" for slug in library.slugs())]
+    refuse_links(
+        root, [*pages, *(f"assets/css/{sheet.name}" for sheet in STYLESHEETS), media.prefix]
+    )
     sheets = _copy_stylesheets(root)
     lessons = [library.render(slug) for slug in library.slugs()]
     for at, lesson in enumerate(lessons):
@@ -92,10 +98,9 @@ def export_site(source: Path | None, out: Path, *, force: bool = False) -> Expor
 
 
 def _copy_stylesheets(root: Path) -> list[str]:
-    sources = [PALETTE, *sorted((STATIC / "css").glob("*.css"))]
-    for sheet in sources:
+    for sheet in STYLESHEETS:
         write_atomic(root, f"assets/css/{sheet.name}", sheet.read_bytes())
-    return [sheet.name for sheet in sources]
+    return [sheet.name for sheet in STYLESHEETS]
 
 
 def _lesson_page(
