@@ -23,6 +23,7 @@ import os
 import resource
 import signal
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ class Walls:
     user: str = ""
     quota_mb: int | None = None
     problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    """How long raising them took, from the first step to the code's first line."""
 
     @property
     def complete(self) -> bool:
@@ -93,6 +96,7 @@ def enter(work: Path, allowance: Allowance, *, require: bool = True) -> Walls:
     WallsDown
         When ``require`` is set and seccomp or Landlock could not be raised.
     """
+    started = time.perf_counter()  # CLOCK_MONOTONIC: the same clock in the grandchild
     walls = Walls()
     if sys.platform != "linux":
         walls.problems.append(f"{sys.platform} has neither seccomp nor Landlock")
@@ -122,6 +126,7 @@ def enter(work: Path, allowance: Allowance, *, require: bool = True) -> Walls:
     walls.seccomp = _try(walls, "seccomp", seccomp.install, os.getpid()) is not None
     if require and not walls.complete:
         raise WallsDown(walls)
+    walls.seconds = time.perf_counter() - started
     return walls
 
 
