@@ -1,18 +1,23 @@
 """A teacher's lesson whose every string tries to break out of where it lands, and its twin.
 
 Each ``EVIL_…`` placeholder of :data:`TEMPLATE` stands where a teacher's text reaches the page:
-the title, the prose, a formula's ``\\text{}``, ``\\href`` and ``\\style``, a directive's
-label, an own question, its choices and explanation, and a widget's short names. :func:`lesson`
-fills them with :data:`HOSTILE` strings (each one would end a ``<script>`` element, open a
-comment, add an element or an event handler if it landed unescaped) or with harmless words of
-the same role: a page that escapes everything has the same elements for both.
+the title, the prose, an inline count, a code block's language, a formula's ``\\text{}``,
+``\\href`` and ``\\style``, a directive's label, an own question, its choices and explanation,
+and a widget's short names. :func:`lesson` fills them with :data:`HOSTILE` strings (each one
+would end a ``<script>`` element, open a comment, add an element or an event handler if it
+landed unescaped) or with harmless words of the same role: a page that escapes everything has
+the same elements for both.
 """
 
 from __future__ import annotations
 
 TEMPLATE = """# A title that ends here EVIL_TITLE
 
-Prose with EVIL_PROSE in it.
+Prose with EVIL_PROSE in it, and a count that cannot be computed: {params}`EVIL_SHORT`.
+
+```EVIL_LANG
+a code block whose language is the teacher's word
+```
 
 A formula: $\\text{EVIL_MATH}$ and a link in one: $\\href{EVIL_LINK}{x}$.
 
@@ -51,6 +56,7 @@ HOSTILE = {
         '<!--<script>window.__pwned = "prose"</script> <img src=x onerror="window.__pwned = 1">'
     ),
     "EVIL_MATH": "<img src=x onerror=alert(1)></script><!--<script>",
+    "EVIL_LANG": '<img src=x onerror="window.__pwned = 1">',
     "EVIL_LINK": "javascript:alert(1)",
     "EVIL_STYLE": "background:url(javascript:alert(1))",
     "EVIL_LABEL": '"><script>window.__pwned = "label"</script><!--',
