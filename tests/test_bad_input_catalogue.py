@@ -17,7 +17,7 @@ import struct
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,8 @@ from convscope.cli import _register
 from convscope.cli import app as cli_app
 from convscope.lessons.sources import LessonLibrary
 from convscope.render.images import MAX_UPLOAD_BYTES
-from convscope.web import create_app
+from convscope.web import create_app, gallery
+from convscope.web.hosts import allowed_hosts
 from convscope.web.limits import TimeLimit
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "docs" / "bad-input.md"
@@ -178,6 +179,28 @@ def _receptive_only_padding() -> str:
     return f"{response.status_code}: {response.json()['maps'][0]['region']}"
 
 
+@case("api-code-off-network")
+def _code_off_network() -> str:
+    network = create_app(code_runs=False, listening_on="0.0.0.0")
+    return said(answer("POST", "/api/code/run", app=network, json={"source": "x = 1\n"}))
+
+
+@case("api-wrong-host")
+def _wrong_host() -> str:
+    checked = create_app(allowed_hosts=allowed_hosts("127.0.0.1"), listening_on="127.0.0.1")
+    refused = answer("GET", "/api/kernels", app=checked, headers={"host": "evil.example"})
+    return f"{refused.status_code} ({refused.headers['content-type']}): {refused.text}"
+
+
+@case("api-body-chunked-too-big")
+def _body_chunked_too_big() -> str:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(400):
+            yield b" " * 1024
+
+    return said(answer("POST", "/api/trace", content=chunks(), headers=JSON))
+
+
 @case("api-too-slow")
 def _too_slow() -> str:
     slow = FastAPI()
@@ -257,6 +280,7 @@ REFUSED_UPLOADS = {
     "upload-over-file-cap": b"x" * (MAX_UPLOAD_BYTES + 1),
     "upload-bomb": png_claiming(40_000, 40_000),
     "upload-truncated": _truncated_png(),
+    "upload-other-format": encoded(Image.new("RGB", (4, 3)), "TIFF"),
 }
 HANDLED_UPLOADS = {
     "upload-16-bit": encoded(Image.fromarray(np.array([[0, 65535]], dtype=np.uint16)), "PNG"),
@@ -268,6 +292,21 @@ for _name, _content in {**REFUSED_UPLOADS, **HANDLED_UPLOADS}.items():
     CASES[_name] = lambda content=_content: upload_said(content)
 CASES["upload-no-file"] = asked("POST", "/api/gallery/upload")
 CASES["upload-over-body-cap"] = lambda: said(uploaded(b"x" * 9 * 1024 * 1024))
+
+
+@case("upload-busy")
+def _busy() -> str:
+    async def ask_with_every_turn_taken() -> httpx.Response:
+        app = create_app()
+        app.state.upload_turns = asyncio.Semaphore(0)  # every turn taken
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            files = {"image": ("mine.png", encoded(Image.new("RGB", (4, 3)), "PNG"))}
+            return await client.post("/api/gallery/upload", files=files)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gallery, "UPLOAD_QUEUE_SECONDS", 0.1)  # 5 s in the catalogue's words
+        return said(asyncio.run(ask_with_every_turn_taken()))
 
 
 @case("upload-animated-gif")
@@ -283,7 +322,7 @@ def _animated_gif() -> str:
 def _keeps_serving() -> str:
     statuses = {uploaded(content).status_code for content in REFUSED_UPLOADS.values()}
     after = answer("POST", "/api/trace", json={"input": I3, "weight": EYE})
-    kept = after.status_code == 200 and statuses <= {413, 422}
+    kept = after.status_code == 200 and statuses <= {413, 415, 422}
     return f"{after.status_code}: {'others still served' if kept else 'broken'}"
 
 

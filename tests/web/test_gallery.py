@@ -95,7 +95,7 @@ async def test_upload_is_filtered_by_every_kernel_and_sobel_x_finds_the_edge(
 UPLOAD_BAD: list[tuple[dict[str, Any], int, str]] = [
     (
         {"image": ("notes.txt", b"not a picture", "text/plain")},
-        422,
+        415,
         "not an image convscope can read",
     ),
     ({"image": ("cut.png", png(EDGE)[:60], "image/png")}, 422, "image"),

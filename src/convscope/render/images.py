@@ -1,9 +1,10 @@
 """Photographs in and out: the bundled pictures, uploads checked before decoding, filtered PNGs.
 
 Decoding is the only place an untrusted file meets convscope, so every rule about what is
-accepted lives here: a byte cap, a pixel cap checked from the header before any pixel is
-decoded, one frame of an animation, EXIF rotation applied, alpha laid on white, 16-bit and
-CMYK pictures converted.
+accepted lives here: a byte cap, the five formats the docs name (PNG, JPEG, GIF, WebP, BMP)
+recognised by their first bytes before Pillow sees the file and then opened by that one
+decoder only, a pixel cap checked from the header before any pixel is decoded, one frame of an
+animation, EXIF rotation applied, alpha laid on white, 16-bit and CMYK pictures converted.
 """
 
 from __future__ import annotations
@@ -35,8 +36,47 @@ PHOTOS: dict[str, tuple[str, int, int]] = {
 Shown = Literal["clipped", "signed"]
 
 
+ACCEPTED_FORMATS = "PNG, JPEG, GIF, WebP, BMP"
+_SIGNATURES = (  # (first bytes, Pillow's format name); WebP is RIFF....WEBP, checked apart
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+)
+
+
 class ImageError(ValueError):
     """An uploaded file that convscope will not decode, with the reason in plain words."""
+
+
+class UnsupportedFormat(ImageError):
+    """An uploaded file that is not one of the accepted formats (it is never decoded)."""
+
+
+def upload_format(content: bytes) -> str:
+    """Return Pillow's name of the upload's format from its first bytes, or raise.
+
+    Raises
+    ------
+    UnsupportedFormat
+        When the file does not start as a PNG, JPEG, GIF, WebP or BMP file does (TIFF, EPS,
+        ICO, PCX, TGA, XBM, SVG, text …): such a file never reaches a decoder.
+
+    Examples
+    --------
+    >>> upload_format(b"GIF89a...")
+    'GIF'
+    """
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "WEBP"
+    for signature, name in _SIGNATURES:
+        if content.startswith(signature):
+            return name
+    raise UnsupportedFormat(
+        f"the file is not an image convscope can read ({ACCEPTED_FORMATS}), judged by its "
+        "first bytes; save it in one of those formats and upload it again"
+    )
 
 
 @dataclass(frozen=True)
@@ -84,14 +124,17 @@ def decode_upload(
     """Return an uploaded picture as uint8 pixels, or raise :class:`ImageError` saying why.
 
     The byte and pixel caps are checked before any pixel is decoded, so a small file that
-    claims to be enormous (a decompression bomb) is refused cheaply.
+    claims to be enormous (a decompression bomb) is refused cheaply; so is a file of another
+    format than the five accepted (:class:`UnsupportedFormat`), and Pillow opens the file with
+    the one decoder its first bytes name.
     """
     if len(content) > max_bytes:
         raise ImageError(
             f"the file is {len(content):,} bytes; uploads are limited to {max_bytes:,} bytes"
         )
+    formats = [upload_format(content)]
     try:
-        with warnings.catch_warnings(), Image.open(io.BytesIO(content)) as image:
+        with warnings.catch_warnings(), Image.open(io.BytesIO(content), formats=formats) as image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             _check_pixels(image.size, max_pixels)
             image.seek(0)  # the first frame of an animated GIF/PNG/WebP
@@ -101,7 +144,7 @@ def decode_upload(
         raise
     except UnidentifiedImageError:
         raise ImageError(
-            "the file is not an image convscope can read (PNG, JPEG, GIF, WebP, BMP)"
+            f"the file is not an image convscope can read ({ACCEPTED_FORMATS})"
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"the image has more than {max_pixels:,} pixels") from None

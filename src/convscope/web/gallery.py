@@ -5,16 +5,26 @@ catalog kernel (``original`` for the photo itself) as a JPEG; each picture is co
 process. ``POST /api/gallery/upload`` takes a picture (multipart field ``image``), checks it with
 :func:`convscope.render.images.decode_upload` and answers with the picture and every filtered
 version as ``data:`` URLs: nothing about an upload is kept on the server.
+
+Decoding and filtering an upload takes a few hundred milliseconds of CPU, so it never runs on
+the event loop: at most :data:`UPLOAD_WORKERS` uploads are worked on at once per server process,
+in threads of their own, while the loop keeps answering every other request. An upload that
+cannot get a turn within :data:`UPLOAD_QUEUE_SECONDS` is answered ``503`` (the server is busy),
+well inside the documented time limit; a file of another format than PNG, JPEG, GIF, WebP or
+BMP gets ``415`` without being decoded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from numpy.typing import NDArray
 from pydantic import AfterValidator
@@ -24,6 +34,7 @@ from ..lessons.widgets.gallery import LARGE_SIDE, THUMB_SIDE, PhotoName
 from ..render.images import (
     MAX_UPLOAD_BYTES,
     ImageError,
+    UnsupportedFormat,
     decode_upload,
     encode_jpeg,
     filter_photo,
@@ -38,6 +49,13 @@ UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024  # the file plus the multipart 
 SIDES = (THUMB_SIDE, LARGE_SIDE)
 KernelName = Literal[("original", *kernels.KERNELS)]  # type: ignore[valid-type]
 _ONE_DAY = "public, max-age=86400"
+UPLOAD_WORKERS = max(1, min(4, (os.cpu_count() or 2) // 2))
+"""Uploads decoded and filtered at once per server process: half the CPUs (at least one, at most
+four), so the other half keeps answering everyone else."""
+UPLOAD_QUEUE_SECONDS = 5.0
+"""Longest wait for an upload's turn before it is told the server is busy (503)."""
+BUSY = "the server is busy with other uploads; try again in a few seconds"
+_POOL = ThreadPoolExecutor(UPLOAD_WORKERS, thread_name_prefix="convscope-upload")
 
 
 def _known_side(side: int) -> int:
@@ -99,13 +117,42 @@ def filtered_upload(content: bytes) -> dict[str, Any]:
     }
 
 
+def _turns(request: Request) -> asyncio.Semaphore:
+    # One per app, made on first use so that it belongs to the server's event loop.
+    turns: asyncio.Semaphore | None = getattr(request.app.state, "upload_turns", None)
+    if turns is None:
+        turns = request.app.state.upload_turns = asyncio.Semaphore(UPLOAD_WORKERS)
+    return turns
+
+
+async def _in_pool(turns: asyncio.Semaphore, content: bytes) -> dict[str, Any]:
+    """Return :func:`filtered_upload` computed in the pool; the turn is held while it runs.
+
+    The turn is given back when the work ends, not when the request stops waiting for it
+    (a time limit cancelling the request cannot stop a thread), so the pool never holds
+    more than :data:`UPLOAD_WORKERS` uploads.
+    """
+    loop = asyncio.get_running_loop()
+    work = _POOL.submit(filtered_upload, content)
+    work.add_done_callback(lambda _: loop.call_soon_threadsafe(turns.release))
+    return await asyncio.wrap_future(work)
+
+
 async def upload(
+    request: Request,
     image: Annotated[UploadFile, File(description="PNG, JPEG, GIF, WebP or BMP")],
 ) -> Any:
     """Return your picture filtered by every catalog kernel; errors say why it was refused."""
     content = await image.read(MAX_UPLOAD_BYTES + 1)
+    turns = _turns(request)
     try:
-        return filtered_upload(content)
+        await asyncio.wait_for(turns.acquire(), UPLOAD_QUEUE_SECONDS)
+    except TimeoutError:
+        return error_json(503, BUSY, None)
+    try:
+        return await _in_pool(turns, content)
+    except UnsupportedFormat as error:
+        return error_json(415, str(error), "image")
     except ImageError as error:
         return error_json(422, str(error), "image")
 
@@ -118,7 +165,11 @@ def gallery_router() -> APIRouter:
         upload,
         methods=["POST"],
         response_class=JSONResponse,
-        responses={413: {"description": "the file is over the upload limit"}},
+        responses={
+            413: {"description": "the file is over the upload limit"},
+            415: {"description": "not a PNG, JPEG, GIF, WebP or BMP file"},
+            503: {"description": "the server is busy with other uploads"},
+        },
     )
     router.add_api_route(
         "/{photo}/{kernel}.jpg",
