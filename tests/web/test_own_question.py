@@ -12,8 +12,8 @@ import pytest
 
 from convscope.export.variants import state_table
 from convscope.lessons import Lesson, render_lesson_text
-from convscope.lessons.widgets import WIDGETS
-from convscope.lessons.widgets.own_question import KEY_VARIABLE, MAX_SEALED_CHARS, seal_question
+from convscope.lessons.widgets import WIDGETS, question_key
+from convscope.lessons.widgets.own_question import MAX_SEALED_CHARS, seal_question
 
 pytestmark = pytest.mark.anyio
 
@@ -102,7 +102,7 @@ async def test_an_altered_or_foreign_seal_is_refused_with_a_reason(
     flipped = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
     altered = await client.post("/api/widgets/quiz", json={**state["inputs"], "sealed": flipped})
     assert altered.status_code == 422 and "reload the page" in altered.json()["detail"]
-    monkeypatch.setenv(KEY_VARIABLE, "another run of the server")
+    monkeypatch.setattr(question_key, "_held", ["the key of another run of the server"])
     foreign = await answer(client, state, "b")
     assert foreign.status_code == 422 and foreign.json()["field"] == "sealed"
 

@@ -2,7 +2,10 @@
 
 With ``--workers N`` uvicorn starts N processes, each building its own app through
 :func:`app_from_environment` (uvicorn needs an import string for that, not an app object); the
-choices of the command reach them as environment variables. Nothing a learner does is kept in
+choices of the command reach them as environment variables; the one secret, the key sealing a
+teacher's own questions, reaches them through a private file instead
+(:func:`~convscope.lessons.widgets.question_key.share_with_workers`), and every server process
+marks itself non-dumpable (:func:`forbid_inspection`). Nothing a learner does is kept in
 a process's memory: every request carries its widget's whole inputs, uploads are answered and
 forgotten, and the caches hold pure functions of the shipped files, so any worker can answer
 any request.
@@ -31,6 +34,7 @@ NAMES_VARIABLE = "CONVSCOPE_SERVE_NAMES"
 FACTORY = "convscope.cli.serving:app_from_environment"
 _SEARCHED_PORTS = 50
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+_PR_SET_DUMPABLE = 4  # prctl's option (linux/prctl.h)
 
 
 def is_loopback(host: str) -> bool:
@@ -86,8 +90,18 @@ def code_runs_for(host: str, allow_code: bool) -> bool:
     return allow_code or is_loopback(host)
 
 
+def forbid_inspection() -> None:
+    """Mark this process non-dumpable (Linux): no other process without ``CAP_SYS_PTRACE``, even
+    one of the same user such as learner code, may read its ``/proc/<pid>/environ`` or ``mem``,
+    attach a debugger or get a core dump of it. Elsewhere: no effect."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
 def prepare_process() -> None:
-    """Make a server process ready for pictures: compiled filters loaded, freed memory kept.
+    """Make a server process ready for pictures: compiled filters loaded, freed memory kept,
+    and closed to inspection by other processes (:func:`forbid_inspection`).
 
     The gallery allocates and frees arrays of a few MB per filter. glibc hands such blocks
     back to the kernel and the next one faults its pages in again, one by one: a photo
@@ -96,6 +110,7 @@ def prepare_process() -> None:
     """
     from ..engine.algorithms import warm_up as warm_engine
 
+    forbid_inspection()
     warm_engine()  # numba's compiled filters, when installed, load before the first request
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6")
@@ -130,6 +145,7 @@ def run_server(app: FastAPI, host: str, port: int, workers: int, library_root: P
     """Serve ``app`` (one process) or ``workers`` processes like it; Ctrl-C stops it quietly."""
     import uvicorn
 
+    from ..lessons.widgets.question_key import share_with_workers
     from ..web.pages import warm_up
 
     try:
@@ -143,9 +159,11 @@ def run_server(app: FastAPI, host: str, port: int, workers: int, library_root: P
         os.environ[CODE_VARIABLE] = "on" if app.state.code_runs else "off"
         os.environ[HOST_VARIABLE] = app.state.listening_on or ""
         os.environ[NAMES_VARIABLE] = " ".join(sorted(app.state.allowed_hosts or ()))
-        uvicorn.run(
-            FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning"
-        )
+        forbid_inspection()
+        with share_with_workers():
+            uvicorn.run(
+                FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning"
+            )
     except KeyboardInterrupt:
         pass
     finally:

@@ -12,9 +12,9 @@ has (:func:`seal`): the page cannot read the answer before answering, nor forge 
 lesson lookup is needed, so it works the same for every worker process, for ``convscope
 export`` (which marks each choice ahead of time) and in a notebook.
 
-The key comes from the ``CONVSCOPE_QUESTION_KEY`` environment variable, or is drawn at random
-on first use and put there, so that worker processes started later share it. A page sealed
-by an earlier run of the server is told to reload.
+The key is the teacher's ``CONVSCOPE_QUESTION_KEY``, or is drawn at random on first use; it is
+held in memory only and reaches worker processes without passing through any environment
+(:mod:`.question_key`). A page sealed by an earlier run of the server is told to reload.
 
 Examples
 --------
@@ -30,9 +30,6 @@ import hashlib
 import hmac
 import json
 import math
-import os
-import secrets
-import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -40,15 +37,14 @@ from pydantic import Field, model_validator
 
 from ...tracing.numbers import format_number
 from .base import DirectiveSite, WidgetInputs
+from .question_key import question_secret
 
-KEY_VARIABLE = "CONVSCOPE_QUESTION_KEY"
 CHOICE_IDS = "abcdefgh"
 MAX_SEALED_CHARS = 32_000
 """Room for the longest question, choices and explanation sealed, even in 4-byte characters,
 while a request escaping each character still fits the API's body limit."""
 _PREFIX = "v1."
 _TAG_BYTES = 16
-_KEY_LOCK = threading.Lock()
 STALE = (
     "sealed: this question was sealed by another run of the server (or altered); reload the "
     "page to get it again"
@@ -188,11 +184,7 @@ def _result(correct: bool, answer: str, text: str, explanation: str) -> dict[str
 
 def _keys() -> tuple[bytes, bytes]:
     """Return the encryption and authentication keys, drawing the secret on first use."""
-    with _KEY_LOCK:
-        secret = os.environ.get(KEY_VARIABLE)
-        if not secret:
-            secret = os.environ[KEY_VARIABLE] = secrets.token_hex(32)
-    root = hashlib.sha256(secret.encode()).digest()
+    root = hashlib.sha256(question_secret().encode()).digest()
     return _mac(root, b"encrypt"), _mac(root, b"authenticate")
 
 
