@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import html
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -27,8 +29,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from convscope.export.site import export_site
 from convscope.lessons.widgets.question_key import KEY_FILE_VARIABLE
-from convscope.page_policy import served_policy
+from convscope.page_policy import meta_policy, script_hash, served_policy
 from convscope.web import create_app
 from convscope.web.code_api import OFF_FOR_NETWORK
 
@@ -349,3 +352,22 @@ def _server_processes(root: int) -> list[int]:
         pids = _process_tree(root)
     assert len(pids) >= 3, pids
     return pids
+
+
+# ---- exported pages carry the same policy in a meta element --------------------------------
+
+
+def test_exported_pages_carry_the_policy_and_allow_only_their_own_inline_script(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "lesson.md").write_text(OWN_QUESTION, encoding="utf-8")
+    export_site(tmp_path / "lesson.md", tmp_path / "site")
+    for page in ("index.html", "lesson.html"):
+        text = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        policy = html.unescape(
+            re.findall(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text)[0]
+        )
+        inline = re.findall(r"<script type=\"module\">(.*?)</script>", text, re.S)
+        assert policy == meta_policy(inline)
+        assert "unsafe-inline" not in policy and "frame-ancestors" not in policy
+        assert all(script_hash(source) in policy for source in inline)

@@ -22,6 +22,7 @@ from ..lessons import Lesson
 from ..lessons.script_json import script_json
 from ..lessons.sources import LessonLibrary
 from ..lessons.widgets import WIDGETS, Widget
+from ..page_policy import meta_policy
 from ..web.pages import lesson_summary
 from .assets import MediaFolder
 from .bundle import STATIC, bundle_file, bundle_module, data_url
@@ -89,6 +90,7 @@ def export_site(source: Path | None, out: Path, *, force: bool = False) -> Expor
     index = _TEMPLATES.get_template("index.html").render(
         entries=[(lesson, lesson_summary(lesson)) for lesson in lessons],
         stylesheets=sheets,
+        page_policy=meta_policy(),
         version=__version__,
     )
     write_atomic(root, "index.html", index)
@@ -129,6 +131,8 @@ def _lesson_page(
 
     body = _PLACEHOLDER.sub(precompute, lesson.html)
     body = _LESSON_LINK.sub(lambda link: f'href="{link["slug"]}.html"', body)
+    # The one inline script, allowed by its hash in the page's policy.
+    boot = f'import "{data_url(bundle_file(STATIC / "js" / "host.js"))}";'
     return _TEMPLATES.get_template("lesson.html").render(
         lesson=lesson,
         body=body,
@@ -136,7 +140,8 @@ def _lesson_page(
         next=neighbours[1],
         stylesheets=sheets,
         modules_json=script_json(modules),
-        host_url=data_url(bundle_file(STATIC / "js" / "host.js")),
+        boot_script=boot,
+        page_policy=meta_policy([boot]),
         version=__version__,
     )
 
