@@ -31,3 +31,4 @@ echo "== pytest (engine, tracing, API, CLI)"
 .venv/bin/python -m pytest -n 2 -m "not browser" "$@"
 echo "== pytest (browser)"
 .venv/bin/python -m pytest -n 2 -m browser "$@"
+bash scripts/attacks-elsewhere.sh

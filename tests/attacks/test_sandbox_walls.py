@@ -391,13 +391,10 @@ def test_no_new_namespace_or_mount_can_be_made(outside: Path) -> None:
 
 
 def test_ignoring_the_cpu_signal_does_not_escape_the_cpu_limit() -> None:
-    limits = SandboxLimits(wall_seconds=10.0, cpu_seconds=1)
-    started = time.monotonic()
     answer = run(
         "import itertools, signal\n"
         "signal.signal(signal.SIGXCPU, signal.SIG_IGN)\n"
         "biggest = max(itertools.count())\n",
-        limits=limits,
+        limits=SandboxLimits(wall_seconds=60.0, cpu_seconds=1),
     )
-    assert time.monotonic() - started < 6  # ended by the CPU limit, long before the wall clock
-    assert answer["stopped"] is not None and answer["steps"] == []
+    assert answer["stopped"] == "stopped after 1 s of CPU time"  # long before the wall clock

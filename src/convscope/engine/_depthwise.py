@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.linalg import blas
 
 from ._flat import FlatInput, flatten
 from .spec import ConvSpec
@@ -81,6 +80,8 @@ def shift_and_add(flat: FlatInput, plane_taps: NDArray[Any], planes: NDArray[Any
 
 def axpy_for(dtype: np.dtype[Any]) -> Callable[..., Any] | None:
     """Return BLAS ``y += a·x`` for this float dtype, or None (integers use NumPy's loops)."""
+    from scipy.linalg import blas  # imported on first use: the sandbox child never needs it
+
     return {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}.get(dtype)
 
 

@@ -19,7 +19,6 @@ import os
 from typing import Any
 
 import numpy as np
-import scipy.fft
 from numpy.typing import NDArray
 
 from .spec import ConvSpec
@@ -31,6 +30,8 @@ PARALLEL_FFT_SIZE = 256 * 256
 
 def transform_size(padded_size: tuple[int, int]) -> tuple[int, int]:
     """Return the fast real-transform size that holds a padded input of ``padded_size``."""
+    import scipy.fft  # imported on first use: the sandbox child never needs it
+
     return (
         scipy.fft.next_fast_len(padded_size[0], real=True),
         scipy.fft.next_fast_len(padded_size[1], real=True),
@@ -39,6 +40,8 @@ def transform_size(padded_size: tuple[int, int]) -> tuple[int, int]:
 
 def fft_correlate(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> NDArray[Any]:
     """Return the correlation computed with real 2-D FFTs; integers and non-finite data do not."""
+    import scipy.fft
+
     batch, _, rows, cols = padded.shape
     size = transform_size((rows, cols))
     if padded.dtype.kind != "f" or not _stays_finite(padded, weight, size):

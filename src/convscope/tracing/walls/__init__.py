@@ -115,13 +115,15 @@ def enter(work: Path, allowance: Allowance, *, require: bool = True) -> Walls:
         owner = (namespaces.NOBODY,) * 2 if as_nobody else (os.getuid(), os.getgid())
         _try(walls, "tmpfs", namespaces.mount_private_folder, work, allowance.file_mb, owner)
         walls.quota_mb = None if walls.problems else allowance.file_mb
-    namespaces.fork_and_wait()  # the code is not the namespace's init: it keeps signals' rules
+    # The code is not the namespace's init, which ignores signals it has no handler for.
+    namespaces.fork_and_wait(cpu_seconds=allowance.cpu_seconds)
     address_space = _address_space_limit(allowance.memory_mb)
     if walls.quota_mb is not None:  # without its own tmpfs, the run writes nowhere
         grants.append(landlock.Grant(work, landlock.WRITE))
+    built = _try(walls, "Landlock", landlock.ruleset, grants)  # opens folders: still privileged
     walls.user = namespaces.drop_privileges(as_nobody)
-    abi = _try(walls, "Landlock", landlock.restrict, grants)
-    walls.landlock_abi = abi or 0
+    if built is not None and _try(walls, "Landlock", landlock.restrict_self, built[0]):
+        walls.landlock_abi = built[1]
     _limit_resources(allowance, address_space)
     walls.seccomp = _try(walls, "seccomp", seccomp.install, os.getpid()) is not None
     if require and not walls.complete:

@@ -67,15 +67,16 @@ class Grant:
     rights: int
 
 
-def restrict(grants: Iterable[Grant]) -> int:
-    """Restrict this thread (and what it starts later) to ``grants``; return the ABI used.
+def ruleset(grants: Iterable[Grant]) -> tuple[int, int]:
+    """Return a ruleset holding ``grants`` (a file descriptor) and the ABI it was built for.
 
-    Paths that do not exist are skipped. ``no_new_privs`` is set first, as Landlock needs.
+    Build it before dropping privileges: the folders are opened here, and an unprivileged
+    user may not be able to reach them by name. Paths that do not exist are skipped.
 
     Raises
     ------
     OSError
-        When the kernel has no Landlock or refuses a step: this wall is then not up.
+        When the kernel has no Landlock or refuses a rule: this wall is then not up.
     """
     abi = abi_version()
     if abi < 1:
@@ -84,19 +85,31 @@ def restrict(grants: Iterable[Grant]) -> int:
     attr = struct.pack("=QQQ", handled, _NET_ALL if abi >= 4 else 0, _SCOPE_ALL if abi >= 6 else 0)
     size = 8 if abi < 4 else 16 if abi < 6 else 24
     libc = ctypes.CDLL(None, use_errno=True)
-    ruleset = libc.syscall(_CREATE_RULESET, attr, ctypes.c_size_t(size), 0)
-    if ruleset < 0:
+    fd = libc.syscall(_CREATE_RULESET, attr, ctypes.c_size_t(size), 0)
+    if fd < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
     try:
         for grant in grants:
-            _add_rule(libc, ruleset, grant, handled)
+            _add_rule(libc, fd, grant, handled)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd, abi
+
+
+def restrict_self(fd: int) -> None:
+    """Restrict this thread (and what it starts later) to the ruleset ``fd``, for good.
+
+    ``no_new_privs`` is set first, as Landlock needs. The descriptor is closed.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    try:
         if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
-        if libc.syscall(_RESTRICT_SELF, ruleset, 0) != 0:
+        if libc.syscall(_RESTRICT_SELF, fd, 0) != 0:
             raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
     finally:
-        os.close(ruleset)
-    return abi
+        os.close(fd)
 
 
 def _add_rule(libc: ctypes.CDLL, ruleset: int, grant: Grant, handled: int) -> None:

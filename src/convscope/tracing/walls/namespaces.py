@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -46,18 +47,25 @@ def unshare() -> tuple[str, ...]:
     return (*NAMES, "user")
 
 
-def fork_and_wait() -> None:
-    """Fork; the parent waits for the child and leaves with its status (128 + a signal)."""
+def fork_and_wait(cpu_seconds: float | None = None) -> None:
+    """Fork; the parent waits for the child and leaves with its status (128 + a signal).
+
+    With ``cpu_seconds``, a child killed after using that much CPU time is reported as ended
+    by ``SIGXCPU``: it ignored the soft limit's signal and met the hard limit's ``SIGKILL``.
+    """
     child = os.fork()
     if child == 0:
         return
     while True:
         try:
-            _, status = os.waitpid(child, 0)
+            _, status, usage = os.wait4(child, 0)
             break
         except InterruptedError:
             continue
     code = os.waitstatus_to_exitcode(status)
+    used = usage.ru_utime + usage.ru_stime
+    if code == -signal.SIGKILL and cpu_seconds is not None and used >= cpu_seconds:
+        code = -signal.SIGXCPU
     os._exit(128 - code if code < 0 else code)
 
 
