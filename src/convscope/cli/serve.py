@@ -134,6 +134,8 @@ def serve(
     code_runs = code_runs_for(host, allow_code)
     if not code_runs:
         typer.echo("running edited code is off on a network address (--allow-code turns it on)")
+    else:
+        _say_walls(host)
     typer.echo(f"convscope is serving the lesson at {url}  (Ctrl+C stops it)")
     if open_browser:
         # Opened once the server has had a moment to bind, so the first request is answered.
@@ -143,3 +145,16 @@ def serve(
         library, report, code_runs=code_runs, listening_on=host, allowed_hosts=hosts
     )
     run_server(application, host, chosen, workers, library.root if library else None)
+
+
+def _say_walls(host: str) -> None:
+    """Print which walls the sandbox raises here, and what that means for the code box."""
+    from ..tracing.sandbox import probe_walls
+    from .serving import is_loopback
+
+    walls = probe_walls()
+    typer.echo(f"sandbox for edited code: {walls.summary()}")
+    if not walls.complete:
+        where = "this computer only" if is_loopback(host) else "no one (off for other computers)"
+        problems = "; ".join(walls.problems)
+        typer.echo(f"  without seccomp and Landlock ({problems}), edited code runs for {where}")
