@@ -21,9 +21,9 @@ from .. import __version__
 from ..lessons import Lesson
 from ..lessons.script_json import script_json
 from ..lessons.sources import LessonLibrary
+from ..lessons.summary import lesson_summary
 from ..lessons.widgets import WIDGETS, Widget
 from ..page_policy import meta_policy
-from ..web.pages import lesson_summary
 from .assets import MediaFolder
 from .bundle import STATIC, bundle_file, bundle_module, data_url
 from .files import prepare_folder, refuse_links, write_atomic

@@ -66,14 +66,6 @@ class LoopCards:
         else:
             stack.append(ActiveLoop(header, step))
 
-    def record(self, active: ActiveLoop, line: int, values: dict[str, object]) -> None:
-        """Add what ``line`` produced to the open iteration when ``line`` belongs to it."""
-        iteration = active.iteration
-        if iteration is None or line in self.source_map.headers:
-            return
-        if self.source_map.owner.get(line) == active.info.index:
-            iteration.values.update(values)
-
     def close_all(self, stack: list[ActiveLoop], last_step: int) -> None:
         """Close every loop of a frame that returned (or of a run that stopped)."""
         while stack:

@@ -41,10 +41,6 @@ class LoopInfo:
     parent: int | None
     variables: tuple[str, ...]
 
-    def owns(self, line: int) -> bool:
-        """Return whether ``line`` is the header or inside the body of this loop."""
-        return line == self.line or self.body_start <= line <= self.body_end
-
 
 @dataclass
 class SourceMap:

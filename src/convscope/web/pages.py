@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..lessons import Lesson, render_lesson
 from ..lessons.sources import LessonLibrary
+from ..lessons.summary import lesson_summary
 
 # The pages extend shell.html, the page shell the static export shares (convscope/templates/).
 SHELL = Path(__file__).resolve().parents[1] / "templates"
@@ -82,30 +83,6 @@ def _lesson_page(request: Request, name: str) -> HTMLResponse:
 
 
 # ---- the lesson index and the links between lessons ----
-
-_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def ordered_lessons() -> list[str]:
-    """Return the shipped lessons' slugs in reading order: the course's, then others by name."""
-    return BUILTIN.slugs()
-
-
-SUMMARY_CHARS = 240
-
-
-def lesson_summary(lesson: Lesson) -> str:
-    """Return the lesson's first paragraph as plain text, cut after its last whole sentence
-    that fits in :data:`SUMMARY_CHARS` characters (at a word, with "…", if none does)."""
-    match = _FIRST_PARAGRAPH.search(lesson.html)
-    text = " ".join(_TAG.sub("", match[1]).split()) if match else ""
-    if len(text) <= SUMMARY_CHARS:
-        return text
-    head = text[: SUMMARY_CHARS + 1]
-    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
-    return head[: end + 1] if end > 0 else head.rsplit(" ", 1)[0] + " …"
-
 
 def _neighbours(request: Request, name: str) -> tuple[Lesson | None, Lesson | None]:
     order = library(request).slugs()
