@@ -10,7 +10,7 @@ Examples
 array([[5]])
 """
 
-from . import kernels
+from . import grad, kernels
 from .engine import (
     ConvSpec,
     avg_pool2d,
@@ -46,6 +46,7 @@ __all__ = [
     "conv2d",
     "conv_transpose2d",
     "flop_count",
+    "grad",
     "kernels",
     "mac_count",
     "max_pool2d",

@@ -1,0 +1,127 @@
+"""The two views behind every convolution gradient, on canonical arrays.
+
+- The *weight view*: a weight's gradient is the sum, over every output position, of the
+  output's gradient times the input cell that weight met there. Each kernel tap meets one
+  contiguous slice of the flattened padded input (:mod:`._flat`, the slices ``tap_gemm`` reads),
+  so the gradient of that tap's ``(C_out, C_in/groups)`` weights is one batched product of the
+  output's gradient with that slice.
+- The *input view*: an input cell's gradient is the sum, over the output cells whose window
+  covered it, of the output's gradient times the weight that sat on it: the transposed
+  convolution of the output's gradient, computed by the engine's own algorithms.
+
+Padding cells get gradient like any other cell; :func:`fold_padding` then adds it back onto the
+input cells the padding copied (nothing for zeros).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import algorithms
+from ._flat import flatten
+from .padding import pad
+from .spec import ConvSpec, PaddingMode, Pair, SidePadding
+from .transpose import TransposeSpec, scatter
+
+_NUMPY_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def weight_view(
+    padded: NDArray[Any], grad: NDArray[Any], kernel_size: Pair, spec: ConvSpec
+) -> NDArray[Any]:
+    """Return ``(C_out, C_in/groups, kH, kW)``: each tap's weights' gradient, summed over outputs.
+
+    ``padded`` is the ``(N, C_in, Hp, Wp)`` padded input, ``grad`` the ``(N, C_out, H', W')``
+    gradient of the correlation's output (its weight as used, i.e. already flipped if so).
+    """
+    flat = flatten(padded, kernel_size, spec)
+    batch, out_channels = grad.shape[0], grad.shape[1]
+    groups = spec.groups
+    group_channels = padded.shape[1] // groups
+    # The output's gradient laid out like the flat output: the wrapped columns hold zeros,
+    # so the input cells they would pair with add nothing.
+    laid_out = np.zeros((batch, out_channels, flat.out_rows, flat.cols), grad.dtype)
+    laid_out[..., : flat.out_cols] = grad[..., : flat.out_rows, : flat.out_cols]
+    grad_flat = laid_out.reshape(batch, groups, out_channels // groups, -1)[..., : flat.length]
+    result = np.empty((groups, out_channels // groups, group_channels, *kernel_size), grad.dtype)
+    for tap in flat.taps:
+        cells = flat.tap_slice(tap).reshape(batch, groups, group_channels, flat.length)
+        products = np.matmul(grad_flat, np.swapaxes(cells, -1, -2))  # (N, G, C_out/G, C_in/G)
+        result[..., tap.row, tap.col] = products.sum(axis=0)
+    return result.reshape(out_channels, group_channels, *kernel_size)
+
+
+def input_view(
+    grad: NDArray[Any], weight: NDArray[Any], padded_size: Pair, spec: ConvSpec
+) -> NDArray[Any]:
+    """Return the ``(N, C_in, Hp, Wp)`` gradient of the padded input: a transposed convolution.
+
+    ``weight`` is ``(C_out, C_in/groups, kH, kW)`` as used. At stride 1 it is an ordinary
+    correlation of the zero-padded gradient with the kernel rotated 180° (channels swapped),
+    through :func:`convscope.engine.algorithms.run`; with a stride the engine's transposed
+    convolution stamps the kernel ``stride`` cells apart.
+    """
+    k_rows, k_cols = weight.shape[2], weight.shape[3]
+    (d_rows, d_cols), groups = spec.dilation, spec.groups
+    if spec.stride == (1, 1):
+        border = ((d_rows * (k_rows - 1),) * 2, (d_cols * (k_cols - 1),) * 2)
+        spread = pad(grad, border)
+        turned = _swap_channels(weight, groups)[:, :, ::-1, ::-1]
+        full = algorithms.run(spread, turned, ConvSpec(dilation=spec.dilation, groups=groups))
+    else:
+        stamp = TransposeSpec(stride=spec.stride, dilation=spec.dilation, groups=groups)
+        full = scatter(grad, weight, stamp)
+    # Rows and columns no window reached (a stride that does not divide evenly) get nothing.
+    missing = ((0, padded_size[0] - full.shape[2]), (0, padded_size[1] - full.shape[3]))
+    return pad(full, missing) if max(missing[0][1], missing[1][1]) > 0 else full
+
+
+def _swap_channels(weight: NDArray[Any], groups: int) -> NDArray[Any]:
+    out_channels, group_channels, k_rows, k_cols = weight.shape
+    split = weight.reshape(groups, out_channels // groups, group_channels, k_rows, k_cols)
+    swapped = split.transpose(0, 2, 1, 3, 4)
+    return swapped.reshape(groups * group_channels, out_channels // groups, k_rows, k_cols)
+
+
+def fold_padding(
+    grad_padded: NDArray[Any], size: Pair, padding: SidePadding, mode: PaddingMode
+) -> NDArray[Any]:
+    """Return the input's gradient: the padded gradient cropped, each padding cell's gradient
+    added to the input cell it copied (``reflect``, ``replicate``, ``circular``).
+
+    Padding copies rows first and then columns, so the gradient folds back columns first,
+    then rows, each axis on its own.
+    """
+    folded = _fold_axis(grad_padded, -1, size[1], padding[1], mode)
+    return _fold_axis(folded, -2, size[0], padding[0], mode)
+
+
+def source_cells(size: int, sides: Pair, mode: PaddingMode) -> NDArray[np.intp] | None:
+    """Return, for each padded position along one axis, the input position it copies.
+
+    ``None`` for zero padding, whose cells copy nothing.
+
+    Examples
+    --------
+    >>> source_cells(3, (2, 1), "reflect")
+    array([2, 1, 0, 1, 2, 1])
+    """
+    if mode == "zeros":
+        return None
+    return np.pad(np.arange(size), sides, mode=_NUMPY_MODE[mode])  # type: ignore[call-overload,no-any-return]
+
+
+def _fold_axis(
+    grad: NDArray[Any], axis: int, size: int, sides: Pair, mode: PaddingMode
+) -> NDArray[Any]:
+    moved = np.moveaxis(grad, axis, -1)
+    before, after = sides
+    folded = moved[..., before : before + size].copy()
+    sources = source_cells(size, sides, mode)
+    if sources is not None:
+        for position in [*range(before), *range(before + size, before + size + after)]:
+            folded[..., sources[position]] += moved[..., position]
+    return np.moveaxis(folded, -1, axis)
