@@ -29,7 +29,15 @@ from fastapi import FastAPI
 from PIL import Image
 from typer.testing import CliRunner
 
-from convscope import conv2d
+from convscope import (
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose2d,
+    kernels,
+    max_pool2d,
+    pad,
+)
 from convscope.cli import _register
 from convscope.cli import app as cli_app
 from convscope.lessons.sources import LessonLibrary
@@ -99,6 +107,22 @@ ENGINE: dict[str, Callable[[], Any]] = {
     "engine-none": lambda: conv2d(None, W),
     "engine-empty-axis": lambda: conv2d(np.ones((1, 1, 0, 4)), W),
     "engine-flip-word": lambda: conv2d(X, W, flip="yes"),
+    "engine-beyond-int64": lambda: conv2d([[2**70, 1], [1, 1]], [[1]]),
+    "engine-ragged": lambda: conv2d([[1, 2], [3]], [[1]]),
+    "engine-algorithm": lambda: conv2d(X, W, algorithm="magic"),
+    "engine-conv1d-pair": lambda: conv1d(np.ones(5), np.ones(3), stride=(1, 2)),
+    "engine-pad-mode": lambda: pad(X, 1, "mirror"),  # type: ignore[arg-type]
+    "engine-pad-flat-pair": lambda: pad(X, (1, 2)),  # type: ignore[arg-type]
+    "engine-pad-negative": lambda: pad(X, ((-1, 1), (0, 0))),
+    "engine-pad-one-axis": lambda: pad([1, 2, 3], 1),
+    "engine-pool-padding": lambda: max_pool2d(X, 2, padding=2),
+    "engine-pool-too-big": lambda: max_pool2d(np.ones((1, 4)), 2),
+    "engine-pool-divisor": lambda: avg_pool2d(X, 2, divisor_override=0),
+    "engine-transpose-output-padding": lambda: conv_transpose2d(X, W, output_padding=1),
+    "engine-transpose-too-small": lambda: conv_transpose2d(np.ones((1, 1)), [[1]], padding=1),
+    "engine-transpose-named-padding": lambda: conv_transpose2d(X, W, padding="same"),
+    "engine-kernel-name": lambda: kernels.get("nope"),
+    "engine-gaussian-size": lambda: kernels.gaussian(4),
 }
 for _name, _call in ENGINE.items():
     CASES[_name] = lambda call=_call: raised(call)

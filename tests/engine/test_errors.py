@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from convscope import conv1d, conv2d
+from convscope import avg_pool2d, conv1d, conv2d, max_pool2d, pad
 
 IMAGE = np.ones((5, 5))
 KERNEL = np.ones((3, 3))
@@ -235,3 +235,131 @@ def test_conv1d_refuses_a_two_dimensional_stride() -> None:
     _raises(TypeError, "stride", "conv1d", "1-tuple")(
         lambda: conv1d(np.ones(5), np.ones(3), stride=(1, 2))
     )
+
+
+# ---- pad: the same words as conv2d's padding, never a bare KeyError or NumPy message ---------
+
+
+@pytest.mark.parametrize(
+    ("mode", "hint"),
+    [
+        ("mirror", "SciPy's 'mirror' is 'reflect' here"),
+        ("edge", "NumPy's 'edge' is 'replicate' here"),
+        ("wrap", "'circular' here"),
+        ("symmetric", "repeats the edge cell"),
+        ("nope", "got 'nope'"),
+    ],
+)
+def test_pad_with_an_unknown_mode_lists_the_modes_that_work(mode: str, hint: str) -> None:
+    _raises(ValueError, "mode", repr(mode), "'zeros', 'reflect', 'replicate', 'circular'", hint)(
+        lambda: pad(IMAGE, ((1, 1), (1, 1)), mode)  # type: ignore[arg-type]
+    )
+
+
+def test_conv2d_padding_mode_from_another_library_names_ours() -> None:
+    _raises(ValueError, "padding_mode", "'mirror'", "SciPy's 'mirror' is 'reflect' here")(
+        lambda: conv2d(IMAGE, KERNEL, padding=1, padding_mode="mirror")
+    )
+
+
+def test_pad_refuses_a_flat_pair_saying_why_it_is_ambiguous() -> None:
+    _raises(TypeError, "(1, 2)", "np.pad", "(before, after)", "((top, bottom), (left, right))")(
+        lambda: pad(IMAGE, (1, 2))  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize("padding", [1.5, "same", None, ((1, 1), (1, 1), (1, 1))])
+def test_pad_refuses_other_widths_naming_the_forms_that_work(padding: object) -> None:
+    _raises(TypeError, "padding", "an int (every side) or ((top, bottom), (left, right))")(
+        lambda: pad(IMAGE, padding)  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("padding", "words"),
+    [
+        (-1, ("padding must be >= 0", "-1")),
+        (((-1, 1), (0, 0)), ("padding (top, bottom) must be >= 0", "(-1, 1)")),
+        (((0, 0), (2, -3)), ("padding (left, right) must be >= 0", "(2, -3)")),
+    ],
+)
+def test_pad_refuses_negative_widths_in_its_own_words(
+    padding: object, words: tuple[str, ...]
+) -> None:
+    _raises(ValueError, *words)(lambda: pad(IMAGE, padding))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("array", [[1, 2, 3], np.ones(3), 5])
+def test_pad_of_fewer_than_two_dimensions_says_how_to_make_a_row(array: object) -> None:
+    _raises(ValueError, "rows and columns", "shape", "np.atleast_2d")(
+        lambda: pad(array, 1)  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(("array", "error"), [(None, TypeError), ([[1, 2], [3]], TypeError)])
+def test_pad_refuses_none_and_ragged_lists_by_name(array: object, error: type[Exception]) -> None:
+    _raises(error, "pad needs")(lambda: pad(array, 1))  # type: ignore[arg-type]
+
+
+# ---- numbers beyond int64, 1-D signals -------------------------------------------------------
+
+
+def test_an_integer_beyond_int64_is_named_with_its_place_and_the_way_out() -> None:
+    _raises(
+        ValueError, "input holds 1180591620717411303424", "row 0, column 0", "beyond int64", "float"
+    )(lambda: conv2d([[2**70, 1], [1, 1]], [[1]]))
+
+
+def test_a_negative_integer_beyond_int64_in_a_weight_gives_its_index() -> None:
+    _raises(ValueError, "weight holds", str(-(2**64)), "index (0, 0, 1, 0)", "row 1, column 0")(
+        lambda: conv2d(np.ones((1, 1, 3, 3)), [[[[1], [-(2**64)]]]])
+    )
+
+
+def test_unsigned_values_beyond_int64_give_their_place() -> None:
+    _raises(ValueError, str(2**64 - 1), "row 1, column 0")(
+        lambda: conv2d(np.array([[1], [2**64 - 1]], dtype=np.uint64), [[1]])
+    )
+
+
+@pytest.mark.parametrize("weight_shape", [(3,), (3, 3), (1, 1, 3)])
+def test_conv2d_of_a_one_dimensional_input_points_to_conv1d(weight_shape: tuple[int, ...]) -> None:
+    _raises(ValueError, "input with 1 dimension and", "convscope.conv1d")(
+        lambda: conv2d(np.ones(5), np.ones(weight_shape))
+    )
+
+
+# ---- numbers in sentences: "1 row", never "1 rows" -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (
+            lambda: conv2d(np.ones((1, 4)), [[1]], padding=1, padding_mode="reflect"),
+            ("meets an input of 1 row;",),
+        ),
+        (
+            lambda: conv2d(np.ones((3, 1)), [[1]], padding=2, padding_mode="circular"),
+            ("meets an input of 1 column;",),
+        ),
+        (lambda: conv2d(np.ones((3, 2)), np.ones((4, 3))), ("at least 1 row and 1 column",)),
+        (
+            lambda: conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 2, 3, 3))),
+            ("has 1 channel but", "× 1 group = 2"),
+        ),
+        (lambda: conv2d(np.ones((1, 5, 5)), np.ones((2, 3, 3))), ("has 1 channel but",)),
+        (lambda: max_pool2d([[1, 2]], 2), ("spans 2 rows", "input's 1 row +")),
+        (lambda: avg_pool2d(np.ones((1, 1, 1, 1, 1)), 1), ("got 5 dimensions",)),
+    ],
+)
+def test_counts_in_messages_agree_with_their_nouns(
+    call: Callable[[], Any], words: tuple[str, ...]
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        call()
+    message = str(caught.value)
+    for word in words:
+        assert word in message, f"{word!r} missing from: {message}"
+    for wrong in ("1 rows", "1 columns", "1 channels", "1 dimensions", "(s)"):
+        assert wrong not in message, f"{wrong!r} in: {message}"

@@ -51,7 +51,7 @@ def test_reflect_needs_padding_smaller_than_the_size() -> None:
 def test_circular_allows_padding_equal_to_the_size_but_not_more() -> None:
     array = np.arange(9).reshape(3, 3)
     assert pad(array, ((0, 0), (3, 3)), "circular").shape == (3, 9)
-    with pytest.raises(ValueError, match="columns padding"):
+    with pytest.raises(ValueError, match="column padding"):
         pad(array, ((0, 0), (0, 4)), "circular")
 
 
@@ -61,3 +61,13 @@ def test_padding_mask_marks_exactly_the_added_cells() -> None:
     assert mask.sum() == 3 * 6 - 2 * 3
     assert not mask[1:, 2:5].any()
     assert mask[0].all() and mask[:, :2].all() and mask[:, 5].all()
+
+
+def test_pad_by_an_int_pads_every_side_as_np_pad_does() -> None:
+    array = np.arange(6).reshape(2, 3)
+    np.testing.assert_array_equal(pad(array, 2, "replicate"), np.pad(array, 2, mode="edge"))
+
+
+def test_pad_takes_a_nested_list_as_every_engine_function_does() -> None:
+    assert pad([[1, 2, 3]], ((0, 0), (1, 1)), "reflect").tolist() == [[2, 1, 2, 3, 2]]
+    assert pad([[1, 2, 3]], 1).shape == (3, 5)

@@ -112,3 +112,34 @@ def test_bad_pool_arguments_are_named(call: object, error: type, words: str) -> 
     assert callable(call)
     with pytest.raises(error, match=words):
         call()
+
+
+ONE_ELEMENT_TUPLES = [
+    {"kernel_size": (2,)},
+    {"kernel_size": 2, "stride": (2,)},
+    {"kernel_size": 2, "stride": (1,), "padding": (1,)},
+    {"kernel_size": (3,), "stride": (2,), "padding": (1,), "ceil_mode": True},
+]
+
+
+@pytest.mark.parametrize("arguments", ONE_ELEMENT_TUPLES, ids=str)
+def test_one_element_tuples_mean_both_directions_as_in_torch(arguments: dict[str, object]) -> None:
+    x = np.random.default_rng(3).standard_normal((1, 2, 5, 6))
+    expected_max = F.max_pool2d(torch.tensor(x), **arguments).numpy()
+    expected_avg = F.avg_pool2d(torch.tensor(x), **arguments).numpy()
+    np.testing.assert_allclose(max_pool2d(x, **arguments), expected_max)  # type: ignore[arg-type]
+    np.testing.assert_allclose(avg_pool2d(x, **arguments), expected_avg, rtol=1e-12)  # type: ignore[arg-type]
+
+
+def test_a_one_element_dilation_means_both_directions_as_in_torch() -> None:
+    x = np.random.default_rng(4).standard_normal((1, 1, 6, 7))
+    expected = F.max_pool2d(torch.tensor(x), 2, dilation=(2,)).numpy()
+    np.testing.assert_array_equal(max_pool2d(x, 2, dilation=(2,)), expected)  # type: ignore[arg-type]
+
+
+def test_float16_averages_are_summed_in_float32_as_in_torch() -> None:
+    x = np.full((1, 1, 2, 2), 6e4, np.float16)  # the float16 sum 2.4e5 would overflow to inf
+    expected = F.avg_pool2d(torch.tensor(x), 2).numpy()
+    result = avg_pool2d(x, 2)
+    assert result.dtype == np.float16
+    np.testing.assert_array_equal(result, expected)

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._words import counted
+
 _REFUSED_KINDS = {
     "b": "use 0/1 integers instead, e.g. mask.astype(int)",
     "c": "complex numbers are not supported; convolve the .real and .imag parts separately",
@@ -45,16 +47,45 @@ def as_numeric_array(value: object, name: str) -> NDArray[Any]:
             "(a ragged list) or hold non-numbers"
         ) from None
     kind = array.dtype.kind
+    if kind == "O":
+        _refuse_integers_beyond_int64(array, name)
     if kind in _REFUSED_KINDS:
         raise TypeError(
             f"{name} must hold integers or floats, but its dtype is {array.dtype}: "
             f"{_REFUSED_KINDS[kind]}"
         )
     if kind in "iu":
-        if kind == "u" and array.size and int(array.max()) > np.iinfo(np.int64).max:
-            raise ValueError(f"{name} holds values beyond int64; convert it to float64")
+        if kind == "u" and array.size and int(array.max()) > _INT64.max:
+            where = np.unravel_index(int(array.argmax()), array.shape)
+            raise ValueError(_beyond_int64(name, int(array.max()), where))
         return array.astype(np.int64, copy=False)
     return array
+
+
+_INT64 = np.iinfo(np.int64)
+
+
+def _refuse_integers_beyond_int64(array: NDArray[Any], name: str) -> None:
+    # Python ints too large for int64 make NumPy fall back to an array of objects.
+    for where, value in np.ndenumerate(array):
+        if isinstance(value, int) and not _INT64.min <= value <= _INT64.max:
+            raise ValueError(_beyond_int64(name, value, where))
+
+
+def _beyond_int64(name: str, value: int, where: tuple[Any, ...]) -> str:
+    return (
+        f"{name} holds {value} at {_position(where)}, beyond int64 (about ±9.2e18, the largest "
+        f"integers convscope computes exactly); give float64 numbers instead, e.g. "
+        f"np.asarray({name}, dtype=float)"
+    )
+
+
+def _position(where: tuple[Any, ...]) -> str:
+    index = tuple(int(i) for i in where)
+    if len(index) == 1:
+        return f"position {index[0]}"
+    cell = f"row {index[-2]}, column {index[-1]}"
+    return cell if len(index) == 2 else f"index {index} ({cell})"
 
 
 def result_dtype(*arrays: NDArray[Any] | None) -> np.dtype[Any]:
@@ -102,8 +133,8 @@ def layout_for(input_ndim: int, weight_ndim: int) -> Layout:
         return _LAYOUTS[(input_ndim, weight_ndim)]
     except KeyError:
         raise ValueError(
-            f"input with {input_ndim} dimensions and weight with {weight_ndim} do not go "
-            "together; use (H, W) with (kH, kW), (C, H, W) with (C, kH, kW), "
+            f"input with {counted(input_ndim, 'dimension')} and weight with {weight_ndim} do "
+            "not go together; use (H, W) with (kH, kW), (C, H, W) with (C, kH, kW), "
             "(C, H, W) with (C_out, C_in/groups, kH, kW), or (N, C, H, W) with "
             "(C_out, C_in/groups, kH, kW)"
         ) from None

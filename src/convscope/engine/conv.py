@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import algorithms
+from ._words import counted
 from .arrays import (
     Layout,
     as_numeric_array,
@@ -242,8 +243,9 @@ def _layout(input_shape: tuple[int, ...], weight_shape: tuple[int, ...]) -> Layo
     try:
         return layout_for(len(input_shape), len(weight_shape))
     except ValueError as error:
+        hint = "; for a 1-D signal use convscope.conv1d" if len(input_shape) == 1 else ""
         raise ValueError(
-            f"input shape {input_shape}, weight shape {weight_shape}: {error}"
+            f"input shape {input_shape}, weight shape {weight_shape}: {error}{hint}"
         ) from None
 
 
@@ -261,8 +263,8 @@ def _check_channels(
         )
     if group_channels * groups != channels:
         raise ValueError(
-            f"channel mismatch: input {input_shape} has {channels} channels but weight "
-            f"{weight_shape} expects {group_channels} per group × {groups} group(s) = "
+            f"channel mismatch: input {input_shape} has {counted(channels, 'channel')} but weight "
+            f"{weight_shape} expects {group_channels} per group × {counted(groups, 'group')} = "
             f"{group_channels * groups}; the weight's second axis must be C_in / groups"
         )
 
@@ -278,9 +280,9 @@ def _check_teaching_channels(
         )
     if len(input_shape) == 3 and weight_shape[0] != input_shape[0]:
         raise ValueError(
-            f"channel mismatch: input {input_shape} has {input_shape[0]} channels but kernel "
-            f"{weight_shape} has {weight_shape[0]}; a (C, kH, kW) kernel needs one slice per "
-            "input channel"
+            f"channel mismatch: input {input_shape} has {counted(input_shape[0], 'channel')} but "
+            f"kernel {weight_shape} has {weight_shape[0]}; a (C, kH, kW) kernel needs one slice "
+            "per input channel"
         )
 
 

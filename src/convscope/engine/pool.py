@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .arrays import as_numeric_array
+from ._words import counted
+from .arrays import as_numeric_array, compute_dtype
 from .spec import Pair, as_pair
 
 
@@ -75,9 +76,12 @@ class PoolSpec:
         if self.ceil_mode and (size - 1) * s >= n + p:
             size -= 1
         if size < 1:
+            noun = ("row", "column")[axis]
             raise ValueError(
-                f"pooling window {self.kernel_size} (dilation {self.dilation}) does not fit the "
-                f"padded input: {n} cells + 2×{p} padding along {('rows', 'columns')[axis]}"
+                f"pooling window {self.kernel_size} (dilation {self.dilation}) spans "
+                f"{counted(d * (k - 1) + 1, noun)} and does not fit the padded input's "
+                f"{counted(n, noun)} + 2×{p} padding = {n + 2 * p}; use a smaller kernel_size "
+                "or dilation"
             )
         return size
 
@@ -154,12 +158,12 @@ def avg_pool2d(
     ):
         raise ValueError(f"divisor_override must be a positive int, got {divisor_override!r}")
     x, spec = _prepare(input, kernel_size, stride, padding, 1, ceil_mode)
-    if x.dtype.kind != "f":
-        x = x.astype(np.float64)
-    windows, _ = _windows(x, spec, 0)
-    sums = windows.sum(axis=(-2, -1))
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    windows, _ = _windows(x.astype(compute_dtype(dtype), copy=False), spec, 0)
     divisor = divisor_override or avg_divisors(x.shape[-2:], spec, count_include_pad)
-    means: NDArray[Any] = (sums / divisor).astype(x.dtype, copy=False)
+    # NaN, infinity and overflow to inf propagate as in PyTorch, without NumPy's warnings.
+    with np.errstate(invalid="ignore", over="ignore"):
+        means: NDArray[Any] = (windows.sum(axis=(-2, -1)) / divisor).astype(dtype, copy=False)
     return means
 
 
@@ -254,7 +258,7 @@ def _prepare(
     x = as_numeric_array(input, "input")
     if x.ndim not in (2, 3, 4):
         raise ValueError(
-            f"input must be (H, W), (C, H, W) or (N, C, H, W); got {x.ndim} dimensions, "
+            f"input must be (H, W), (C, H, W) or (N, C, H, W); got {counted(x.ndim, 'dimension')}, "
             f"shape {x.shape}"
         )
     if 0 in x.shape:

@@ -11,6 +11,8 @@ from typing import Literal, TypeAlias
 
 import numpy as np
 
+from ._words import counted
+
 Pair: TypeAlias = tuple[int, int]
 SidePadding: TypeAlias = tuple[Pair, Pair]
 PaddingMode: TypeAlias = Literal["zeros", "reflect", "replicate", "circular"]
@@ -21,7 +23,8 @@ PADDING_MODES: tuple[PaddingMode, ...] = ("zeros", "reflect", "replicate", "circ
 PADDING_NAMES: tuple[PaddingName, ...] = ("valid", "same", "full")
 
 
-def _is_int(value: object) -> bool:
+def is_int(value: object) -> bool:
+    """Return whether ``value`` is an int (Python or NumPy), not a bool."""
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
@@ -31,7 +34,8 @@ def as_pair(value: object, name: str, *, minimum: int) -> Pair:
     Parameters
     ----------
     value : int or pair of int
-        What the caller passed, e.g. ``2`` or ``(2, 1)``.
+        What the caller passed, e.g. ``2`` or ``(2, 1)``. A one-element sequence such as
+        ``(2,)`` means both directions, as PyTorch's functional API reads it.
     name : str
         The argument's name, quoted in the error message.
     minimum : int
@@ -42,9 +46,11 @@ def as_pair(value: object, name: str, *, minimum: int) -> Pair:
     >>> as_pair(2, "stride", minimum=1)
     (2, 2)
     """
-    if _is_int(value):
+    if isinstance(value, tuple | list) and len(value) == 1 and is_int(value[0]):
+        value = value[0]
+    if is_int(value):
         pair = (int(value), int(value))  # type: ignore[call-overload]
-    elif isinstance(value, tuple | list) and len(value) == 2 and all(_is_int(v) for v in value):
+    elif isinstance(value, tuple | list) and len(value) == 2 and all(is_int(v) for v in value):
         pair = (int(value[0]), int(value[1]))
     else:
         raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
@@ -77,6 +83,38 @@ def _as_side_padding(value: object) -> SidePadding | PaddingName:
             f"'valid', 'same', 'full'; got {value!r}"
         ) from None
     return ((rows_cols[0], rows_cols[0]), (rows_cols[1], rows_cols[1]))
+
+
+# Other libraries' names for these modes, so a refusal can say which of ours is meant.
+_OTHER_MODE_NAMES = {
+    "constant": "NumPy's and SciPy's 'constant' (with 0) is 'zeros' here",
+    "mirror": "SciPy's 'mirror' is 'reflect' here",
+    "edge": "NumPy's 'edge' is 'replicate' here",
+    "nearest": "SciPy's 'nearest' is 'replicate' here",
+    "wrap": "NumPy's and SciPy's 'wrap' is 'circular' here",
+    "symmetric": (
+        "NumPy's 'symmetric' (SciPy's 'reflect') repeats the edge cell, which no PyTorch mode "
+        "does; 'reflect' here mirrors without repeating it"
+    ),
+}
+
+
+def as_padding_mode(value: object, name: str) -> PaddingMode:
+    """Return ``value`` as one of :data:`PADDING_MODES`, or raise naming the modes that work.
+
+    Examples
+    --------
+    >>> as_padding_mode("reflect", "mode")
+    'reflect'
+    """
+    for mode in PADDING_MODES:
+        if isinstance(value, str) and value == mode:
+            return mode
+    hint = _OTHER_MODE_NAMES.get(value, "") if isinstance(value, str) else ""
+    raise ValueError(
+        f"{name} must be one of {', '.join(repr(m) for m in PADDING_MODES)}, got {value!r}"
+        + (f"; {hint}" if hint else "")
+    )
 
 
 def _same_split(dilation: int, kernel: int) -> Pair:
@@ -142,15 +180,11 @@ class ConvSpec:
                 f"padding='same' needs stride 1 (as in PyTorch), got stride={stride!r}; "
                 "give the padding as numbers instead"
             )
-        if not _is_int(groups):
+        if not is_int(groups):
             raise TypeError(f"groups must be a positive int, got {groups!r}")
         if int(groups) < 1:  # type: ignore[call-overload]
             raise ValueError(f"groups must be a positive int, got {groups!r}")
-        if padding_mode not in PADDING_MODES:
-            raise ValueError(
-                f"padding_mode must be one of {', '.join(repr(m) for m in PADDING_MODES)}, "
-                f"got {padding_mode!r}"
-            )
+        mode = as_padding_mode(padding_mode, "padding_mode")
         if not isinstance(flip, bool):
             raise TypeError(f"flip must be True or False, got {flip!r}")
         return cls(
@@ -158,7 +192,7 @@ class ConvSpec:
             padding=side_padding,
             dilation=as_pair(dilation, "dilation", minimum=1),
             groups=int(groups),  # type: ignore[call-overload]
-            padding_mode=padding_mode,
+            padding_mode=mode,
             flip=flip,
         )
 
@@ -220,6 +254,6 @@ def _does_not_fit_message(
     return (
         f"{kernel} does not fit the padded input {padded[0]}×{padded[1]} "
         f"(input {input_size[0]}×{input_size[1]}, padding {((top, bottom), (left, right))}); "
-        f"use a smaller kernel or a total padding of at least {need_rows} rows and "
-        f"{need_cols} columns"
+        f"use a smaller kernel or a total padding of at least {counted(need_rows, 'row')} and "
+        f"{counted(need_cols, 'column')}"
     )

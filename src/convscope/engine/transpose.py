@@ -147,13 +147,14 @@ def conv_transpose2d(
     """
     prepared = _prepare(input, weight, bias, stride, padding, output_padding, groups, dilation)
     x, w, b, spec, drop, dtype = prepared
-    full = scatter(x, w, spec)
     out_rows, out_cols = spec.output_size((x.shape[2], x.shape[3]), (w.shape[2], w.shape[3]))
     top, left = spec.padding
-    result = full[:, :, top : top + out_rows, left : left + out_cols]
-    if b is not None:
-        result = result + b.reshape(1, -1, 1, 1)
-    return result.reshape(result.shape[drop:]).astype(dtype, copy=False)
+    # NaN and infinity propagate by design (as in PyTorch and conv2d), so NumPy need not warn.
+    with np.errstate(invalid="ignore", over="ignore"):
+        result = scatter(x, w, spec)[:, :, top : top + out_rows, left : left + out_cols]
+        if b is not None:
+            result = result + b.reshape(1, -1, 1, 1)
+        return result.reshape(result.shape[drop:]).astype(dtype, copy=False)
 
 
 def scatter(x: NDArray[Any], w: NDArray[Any], spec: TransposeSpec) -> NDArray[Any]:
