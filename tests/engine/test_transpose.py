@@ -124,3 +124,15 @@ def test_bad_arguments_are_named(kwargs: dict[str, object], error: type, words: 
 def test_channel_mismatch_quotes_the_weight_layout() -> None:
     with pytest.raises(ValueError, match=r"\(C_in, C_out/groups, kH, kW\)"):
         conv_transpose2d(np.ones((1, 3, 4, 4)), np.ones((2, 1, 3, 3)))
+
+
+@pytest.mark.parametrize("name", ["stride", "padding", "dilation"])
+def test_one_element_tuples_mean_both_directions_as_in_torch(name: str) -> None:
+    x = np.random.default_rng(5).standard_normal((1, 2, 5, 6))
+    w = np.random.default_rng(6).standard_normal((3, 2, 3, 2))
+    options = {name: (2,) if name != "padding" else (1,)}
+    tx, tw = torch.tensor(x), torch.tensor(w)
+    np.testing.assert_allclose(conv2d(x, w, **options), F.conv2d(tx, tw, **options).numpy())  # type: ignore[arg-type]
+    w_t = np.swapaxes(w, 0, 1)
+    expected = F.conv_transpose2d(tx, torch.tensor(w_t), **options).numpy()
+    np.testing.assert_allclose(conv_transpose2d(x, w_t, **options), expected)  # type: ignore[arg-type]
