@@ -46,7 +46,7 @@ document.body.dataset.ready = "yes";
 
 
 def contract_page(folder: Path, widget: Any) -> Path:
-    from convscope.export.bundle import data_url
+    from convscope.widgets.bundle import data_url
 
     traits = {"state": widget.state, "inputs": widget.inputs, "refusal": widget.refusal}
     page = folder / "contract.html"

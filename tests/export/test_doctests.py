@@ -7,12 +7,12 @@ import importlib
 
 import pytest
 
-MODULES = ["convscope.export.variants", "convscope.lessons.sources", "convscope.widgets"]
+MODULES = ["convscope.export.variants", "convscope.lessons.sources", "convscope.jupyter"]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name: str) -> None:
-    if name == "convscope.widgets":
+    if name == "convscope.jupyter":
         pytest.importorskip("anywidget")
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0

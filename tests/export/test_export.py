@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from convscope.cli import _register, app
-from convscope.export import bundle_module, export_site, files
+from convscope.export import export_site, files
 from convscope.export.files import write_atomic
 from convscope.export.variants import canonical, field_values, state_table, unpack
 from convscope.lessons.widgets import WIDGETS
+from convscope.widgets.bundle import bundle_module
 
 STEP_LESSON = """# Mine
 

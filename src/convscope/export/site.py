@@ -24,8 +24,8 @@ from ..lessons.sources import LessonLibrary
 from ..lessons.summary import lesson_summary
 from ..lessons.widgets import WIDGETS, Widget
 from ..page_policy import meta_policy
-from .assets import MediaFolder
-from .bundle import STATIC, bundle_file, bundle_module, data_url
+from ..widgets.bundle import STATIC, bundle_file, bundle_module, data_url
+from ..widgets.media import MediaFolder
 from .files import prepare_folder, refuse_links, write_atomic
 from .variants import pack, state_table
 
@@ -66,12 +66,10 @@ def export_site(source: Path | None, out: Path, *, force: bool = False) -> Expor
         When ``source`` holds no lesson, or ``out`` is not empty and ``force`` is off, or
         (:class:`~.files.LinkInOutput`) a path the export writes is a symbolic link.
     """
-    from ..web import create_app  # the app answers the picture addresses in states
-
     library = LessonLibrary.builtin() if source is None else LessonLibrary.at(source)
     root = prepare_folder(out, force=force)
     summary = ExportSummary(root)
-    media = MediaFolder(create_app(), lambda name, data: write_atomic(root, name, data))
+    media = MediaFolder(lambda name, data: write_atomic(root, name, data))
     pages = ["index.html", *(f"{slug}.html" for slug in library.slugs())]
     refuse_links(
         root, [*pages, *(f"assets/css/{sheet.name}" for sheet in STYLESHEETS), media.prefix]
@@ -118,7 +116,7 @@ def _lesson_page(
         widget = WIDGETS[match["name"]]
         state = json.loads(match["state"])
         table = {
-            key: media.localize(_as_exported(widget, value))
+            key: media.localize(widget, _as_exported(widget, value))
             for key, value in state_table(widget, state).items()
         }
         summary.states += sum(1 for value in table.values() if "refused" not in value)

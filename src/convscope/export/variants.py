@@ -21,8 +21,8 @@ import annotated_types
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
-from ..lessons.widgets import Widget
-from ..web.errors import describe_validation
+from ..widgets.base import Widget
+from ..widgets.refusals import refusal
 
 MAX_RANGE = 12
 """An integer field is enumerated when it allows at most this many values."""
@@ -72,14 +72,6 @@ def state_table(widget: Widget, state: dict[str, Any]) -> dict[str, dict[str, An
         if len(table) >= MAX_STATES:
             break
     return table
-
-
-def refusal(error: Exception) -> dict[str, str | None]:
-    """Return the API's error answer (``detail`` and ``field``) for a refused set of inputs."""
-    if isinstance(error, ValidationError):
-        field, detail = describe_validation(error.errors())
-        return {"detail": detail, "field": field}
-    return {"detail": str(error), "field": None}
 
 
 def nearby_inputs(widget: Widget, inputs: dict[str, Any], state: dict[str, Any]) -> Iterator[Any]:

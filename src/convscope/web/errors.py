@@ -7,8 +7,6 @@ pass through unchanged, and schema errors are turned into one sentence about one
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,48 +15,16 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..widgets.refusals import describe_validation
+
 MAX_BODY_BYTES = 256 * 1024
-_UNION_TAG = re.compile(
-    r"^(int|float|bool|str|list\[.*\]|literal\[.*\]|constrained-\w+|function-\w+.*)$"
-)
 _FIELD_WORD = re.compile(r"^(\w+)")
 _NOT_FIELDS = {"this", "the", "a", "an", "no", "request"}  # words a message may open with
-_SOURCES = {"body", "path", "query", "header", "cookie"}  # where FastAPI read it, not a field
 
 
 def error_json(status: int, detail: str, field: str | None) -> JSONResponse:
     """Return the API's error answer: ``{"detail": ..., "field": ...}``."""
     return JSONResponse({"detail": detail, "field": field}, status_code=status)
-
-
-def _where(loc: Sequence[Any]) -> tuple[str | None, str]:
-    parts = [part for part in loc if part not in _SOURCES and not _UNION_TAG.match(str(part))]
-    names = [str(part) for part in parts if isinstance(part, str)]
-    numbers = [part for part in parts if isinstance(part, int)]
-    field = names[0] if names else None
-    place = field or "request body"
-    if len(numbers) == 2:
-        place += f" row {numbers[0] + 1}, column {numbers[1] + 1}"
-    elif len(numbers) == 1:
-        place += f" item {numbers[0] + 1}"
-    return field, place
-
-
-def describe_validation(errors: Sequence[Any]) -> tuple[str | None, str]:
-    """Return ``(field, sentence)`` for the first of pydantic's errors."""
-    first = errors[0]
-    field, place = _where(first["loc"])
-    message = str(first["msg"]).removeprefix("Value error, ")
-    if first["type"] in {"int_type", "float_type", "int_from_float"}:
-        message = f"must be a number, got {first.get('input')!r}"
-    if first["type"] == "missing":
-        message = "is required"
-    if first["type"] == "json_invalid":  # its "location" is a character offset, not a field
-        where = f" near character {first['loc'][-1]}" if len(first["loc"]) > 1 else ""
-        return None, f"the request body is not valid JSON{where}; send a JSON object"
-    if field and message.startswith(f"{field} "):
-        return field, message  # the rule already names its field, as the engine's rules do
-    return field, f"{place}: {message}"
 
 
 def _engine_field(message: str) -> str | None:

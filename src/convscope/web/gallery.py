@@ -20,7 +20,6 @@ import asyncio
 import base64
 import os
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -30,15 +29,13 @@ from numpy.typing import NDArray
 from pydantic import AfterValidator
 
 from .. import kernels
-from ..lessons.widgets.gallery import LARGE_SIDE, THUMB_SIDE, PhotoName
+from ..lessons.widgets.gallery import LARGE_SIDE, THUMB_SIDE, PhotoName, filtered, photo_jpeg
 from ..render.images import (
     MAX_UPLOAD_BYTES,
     ImageError,
     UnsupportedFormat,
     decode_upload,
     encode_jpeg,
-    filter_photo,
-    load_photo,
     shrink,
 )
 from .api import ERRORS
@@ -67,23 +64,6 @@ def _known_side(side: int) -> int:
 _SIDE = AfterValidator(_known_side)
 
 
-def _filtered(pixels: NDArray[np.uint8], kernel: str) -> NDArray[np.uint8]:
-    if kernel == "original":
-        return pixels
-    return filter_photo(pixels, kernels.KERNELS[kernel].values).pixels
-
-
-@lru_cache(maxsize=8)
-def _photo(name: str, side: int) -> NDArray[np.uint8]:
-    return shrink(load_photo(name), side)
-
-
-@lru_cache(maxsize=128)
-def photo_jpeg(photo: str, kernel: str, side: int) -> bytes:
-    """Return bundled ``photo``, longest side ``side`` pixels, filtered by ``kernel``, as JPEG."""
-    return encode_jpeg(_filtered(_photo(photo, side), kernel), quality=80)
-
-
 def gallery_image(
     photo: Annotated[PhotoName, Path(description="one of the bundled photographs")],
     kernel: Annotated[KernelName, Path(description="a catalog kernel, or 'original'")],
@@ -109,8 +89,8 @@ def filtered_upload(content: bytes) -> dict[str, Any]:
         "original": _data_url(large),
         "kernels": {
             name: {
-                "large": _data_url(_filtered(large, name)),
-                "thumb": _data_url(_filtered(thumb, name)),
+                "large": _data_url(filtered(large, name)),
+                "thumb": _data_url(filtered(thumb, name)),
             }
             for name in kernels.KERNELS
         },

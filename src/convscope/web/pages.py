@@ -84,6 +84,7 @@ def _lesson_page(request: Request, name: str) -> HTMLResponse:
 
 # ---- the lesson index and the links between lessons ----
 
+
 def _neighbours(request: Request, name: str) -> tuple[Lesson | None, Lesson | None]:
     order = library(request).slugs()
     at = order.index(name)

@@ -1,40 +1,28 @@
-"""The lesson widgets in Jupyter: ``Calculator``, ``Gallery``, ``Channels``, ``CodeTrace`` …
+"""The widgets: one host-neutral package per widget, and what every host needs from one.
 
-One class per widget of the lesson registry, made from it, so a widget added to the lessons is a
-notebook widget too. Each is an ``anywidget.AnyWidget`` whose ``_esm`` is the same ES module the
-web page loads (its imports inlined) and whose state the same Python builder computes.
+Each widget is a :class:`~convscope.widgets.base.Widget`: its inputs model, its state builder,
+its pictures, its ES module and its refusals in one set of words. The front doors (the web app,
+the static exporter, the Jupyter host) read widgets from here and never from each other; see
+``docs/architecture.md``.
 
-Needs the ``jupyter`` extra: ``pip install "convscope[jupyter]"``.
-
-Examples
---------
->>> from convscope.widgets import Calculator
->>> image = [[10 * (r + 1) * (c + 1) for c in range(5)] for r in range(5)]
->>> calc = Calculator(image, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
->>> calc.output.tolist()
-[[160, 160, 160], [240, 240, 240], [320, 320, 320]]
->>> calc.stride = 2
->>> calc.output.tolist()
-[[160, 160], [320, 320]]
+The Jupyter classes keep their old address: ``from convscope.widgets import Calculator`` gives
+the anywidget class of :mod:`convscope.jupyter`, imported only when asked for, so this layer
+needs no notebook packages and imports no front door at import time.
 """
 
 from __future__ import annotations
 
-try:
-    import anywidget  # noqa: F401
-except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        'convscope.widgets needs anywidget: pip install "convscope[jupyter]"'
-    ) from error
+import importlib
+from typing import Any
 
-from ..lessons.widgets import WIDGETS
-from ._base import ConvscopeWidget, widget_class
 
-CLASSES: dict[str, type[ConvscopeWidget]] = {
-    name: widget_class(widget) for name, widget in WIDGETS.items()
-}
-"""Each widget's class by its directive name."""
-
-globals().update({cls.__name__: cls for cls in CLASSES.values()})
-
-__all__ = ["CLASSES", "ConvscopeWidget", *sorted(cls.__name__ for cls in CLASSES.values())]
+def __getattr__(name: str) -> Any:
+    # The one sanctioned upward reference (tests/test_layers.py allows it by name): the
+    # notebook classes, looked up lazily so `convscope.widgets.base` never loads anywidget.
+    if name.startswith("__"):
+        raise AttributeError(name)
+    jupyter = importlib.import_module("convscope.jupyter")
+    try:
+        return getattr(jupyter, name)
+    except AttributeError:
+        raise AttributeError(f"module 'convscope.widgets' has no attribute {name!r}") from None

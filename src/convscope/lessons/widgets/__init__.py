@@ -7,6 +7,7 @@ lesson directive ```` ```{name} ```` and the route ``POST /api/widgets/<name>`` 
 
 from __future__ import annotations
 
+from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from . import (
     calculator,
     channels,
@@ -25,7 +26,6 @@ from . import (
     torch_check,
     transposed,
 )
-from .base import DirectiveSite, Widget, WidgetInputs
 
 FIRST_LESSON = (
     flip,

@@ -15,7 +15,7 @@ from ... import kernels
 from ...engine import ConvSpec
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
-from .base import Widget, WidgetInputs, grid, text_grid
+from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .explain import explained_trace
 
 MAX_INPUT = 12

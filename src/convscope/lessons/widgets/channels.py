@@ -15,7 +15,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from ...engine import ConvSpec
 from ...tracing.numbers import format_number, sum_terms
 from ...tracing.step import trace
-from .base import NumberGrid, Widget, WidgetInputs, grid, text_grid
+from ...widgets.base import NumberGrid, Widget, WidgetInputs, grid, text_grid
 from .explain import explained_step
 
 MAX_SIDE = 8

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ...engine import avg_pool2d, conv_transpose2d
 from ...render.images import PHOTOS
-from .base import Widget, WidgetInputs, text_grid
+from ...widgets.base import Widget, WidgetInputs, text_grid
 from .padding_modes import PhotoName
 from .pictures import grey_photo, png_url, to_grey_levels
 

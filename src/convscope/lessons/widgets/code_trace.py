@@ -26,7 +26,7 @@ from pygments.lexers import PythonLexer
 
 from ...tracing.code import trace_source
 from ...tracing.numbers import format_number
-from .base import DirectiveSite, Widget, WidgetInputs, text_grid
+from ...widgets.base import DirectiveSite, Widget, WidgetInputs, text_grid
 from .snippet import MAX_SNIPPET_CHARS, snippet_problem, snippet_source, traced_snippet
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

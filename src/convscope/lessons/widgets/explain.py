@@ -13,7 +13,7 @@ import numpy as np
 
 from ...tracing.numbers import format_number
 from ...tracing.step import ConvTrace
-from .base import text_grid
+from ...widgets.base import text_grid
 
 
 def _signs(products: Any) -> list[list[str]]:

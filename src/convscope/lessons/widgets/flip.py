@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ...engine import conv2d
-from .base import Widget, WidgetInputs, grid, text_grid
+from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 
 
 class FlipInputs(WidgetInputs):

@@ -2,21 +2,26 @@
 
 The state holds the words of each kernel (what it detects, its formula as MathML, its use in
 deep learning), how its response is turned into a picture, and the addresses of the pictures.
-The pictures themselves are computed by ``GET /api/gallery/{photo}/{kernel}.jpg`` (see
-:mod:`convscope.web.gallery`), only when the page shows them, so the lesson stays light.
+The pictures themselves are drawn by :func:`picture`, which ``GET /api/gallery/{photo}/
+{kernel}.jpg`` answers with (see :mod:`convscope.web.gallery`) only when the page shows them, so
+the lesson stays light; an export or a notebook calls it directly.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any, Literal
+import re
+from functools import cache, lru_cache
+from typing import Any, Literal, get_args
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ... import kernels
-from ...render.images import MAX_UPLOAD_BYTES, PHOTOS
+from ...render.images import MAX_UPLOAD_BYTES, PHOTOS, encode_jpeg, filter_photo, load_photo, shrink
 from ...render.images import shown_as as _shown_as
 from ...tracing.numbers import format_number
+from ...widgets.base import Picture, Widget, WidgetInputs, text_grid
 from ..mathml import math_to_mathml
-from .base import Widget, WidgetInputs, text_grid
 
 PhotoName = Literal["camera", "astronaut", "chelsea", "coffee"]
 THUMB_SIDE = 160
@@ -51,6 +56,47 @@ def shown_as(kernel: kernels.Kernel) -> Literal["clipped", "signed"]:
 def image_url(photo: str, kernel: str, side: int) -> str:
     """Return the address of ``photo`` filtered by ``kernel`` (``original``: unfiltered)."""
     return f"/api/gallery/{photo}/{kernel}.jpg?side={side}"
+
+
+_ADDRESS = re.compile(r"^/api/gallery/(?P<photo>\w+)/(?P<kernel>\w+)\.jpg\?side=(?P<side>\d+)$")
+
+
+def filtered(pixels: NDArray[np.uint8], kernel: str) -> NDArray[np.uint8]:
+    """Return ``pixels`` filtered by catalog kernel ``kernel`` (``original``: as they are)."""
+    if kernel == "original":
+        return pixels
+    return filter_photo(pixels, kernels.KERNELS[kernel].values).pixels
+
+
+@lru_cache(maxsize=8)
+def _photo(name: str, side: int) -> NDArray[np.uint8]:
+    return shrink(load_photo(name), side)
+
+
+@lru_cache(maxsize=160)
+def photo_jpeg(photo: str, kernel: str, side: int) -> bytes:
+    """Return bundled ``photo``, longest side ``side`` pixels, filtered by ``kernel``, as JPEG."""
+    return encode_jpeg(filtered(_photo(photo, side), kernel), quality=80)
+
+
+def picture(address: str) -> Picture | None:
+    """Return the picture at an address :func:`image_url` wrote, or ``None`` for any other.
+
+    Examples
+    --------
+    >>> picture(image_url("camera", "sobel_x", THUMB_SIDE)).media_type
+    'image/jpeg'
+    >>> picture("/api/gallery/upload") is None
+    True
+    """
+    found = _ADDRESS.match(address)
+    if found is None:
+        return None
+    photo, kernel, side = found["photo"], found["kernel"], int(found["side"])
+    known = photo in get_args(PhotoName) and (kernel == "original" or kernel in kernels.KERNELS)
+    if not known or side not in (THUMB_SIDE, LARGE_SIDE):
+        return None
+    return Picture("image/jpeg", photo_jpeg(photo, kernel, side))
 
 
 @cache
@@ -102,5 +148,9 @@ def build_state(inputs: GalleryInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="gallery", inputs=GalleryInputs, build=build_state, module="widgets/gallery.js"
+    name="gallery",
+    inputs=GalleryInputs,
+    build=build_state,
+    module="widgets/gallery.js",
+    picture=picture,
 )

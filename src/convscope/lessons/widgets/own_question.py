@@ -36,7 +36,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from ...tracing.numbers import format_number
-from .base import DirectiveSite, WidgetInputs
+from ...widgets.base import DirectiveSite, WidgetInputs
 from .question_key import question_secret
 
 CHOICE_IDS = "abcdefgh"

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ...engine import ConvSpec, pad, padding_mask
 from ...render.images import PHOTOS
-from .base import Widget, WidgetInputs, grid, text_grid
+from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .pictures import grey_photo, jpeg_url
 
 MODES = ("zeros", "reflect", "replicate", "circular")

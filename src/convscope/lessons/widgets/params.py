@@ -13,7 +13,7 @@ from pydantic import Field
 
 from ...engine import ConvSpec, mac_count, param_count
 from ...tracing.numbers import format_number
-from .base import Widget, WidgetInputs
+from ...widgets.base import Widget, WidgetInputs
 
 Channels = Annotated[int, Field(ge=1, le=4096)]
 KernelSide = Annotated[int, Field(ge=1, le=15)]

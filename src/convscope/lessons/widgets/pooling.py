@@ -24,7 +24,7 @@ from ...engine.pool import PoolSpec, window_positions
 from ...render.images import PHOTOS
 from ...tracing.numbers import format_number
 from ...tracing.pooling import PoolStep, PoolTrace, trace_pool
-from .base import Widget, WidgetInputs, grid, text_grid
+from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .field_errors import field_error
 from .padding_modes import PhotoName
 from .pictures import grey_photo, jpeg_url

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ...tracing.numbers import format_number
-from .base import Widget, WidgetInputs
+from ...widgets.base import Widget, WidgetInputs
 from .own_question import MAX_SEALED_CHARS, own_state, question_directive
 from .variants import GENERATORS
 

@@ -20,7 +20,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from ...engine import ConvSpec, param_count
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
-from .base import Widget, WidgetInputs
+from ...widgets.base import Widget, WidgetInputs
 from .own_question import MAX_SEALED_CHARS, own_state, question_directive
 
 CHOICE_IDS = ("a", "b", "c", "d")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...engine import ConvSpec, path_counts, receptive_field
 from ...engine.pool import PoolSpec
-from .base import Widget, WidgetInputs, text_grid
+from ...widgets.base import Widget, WidgetInputs, text_grid
 from .field_errors import field_error
 from .pictures import heat_levels
 

@@ -15,8 +15,8 @@ import threading
 from typing import Any
 
 from ...tracing.numbers import format_number
+from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from ..speed import SpeedMeasurement, measure_lesson_speedup
-from .base import DirectiveSite, Widget, WidgetInputs
 
 
 class SpeedInputs(WidgetInputs):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from ...tracing.step import trace
-from .base import Widget, WidgetInputs, grid, text_grid
+from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .explain import explained_step
 
 

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from ...tracing.numbers import format_number
 from ...tracing.transposed import TransposedTrace, trace_transposed
-from .base import Widget, WidgetInputs, grid, text_grid
+from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .explain import explained_trace
 from .field_errors import field_error
 

@@ -1,9 +1,10 @@
 """What every widget provides, and the input types their schemas share.
 
-A widget is three things with one name: a pydantic model of its inputs, a pure function that
-turns validated inputs into the widget's whole state (a JSON-ready dict), and the ES module
-that renders that state in the browser. Every host — the lesson page, the API, a notebook —
-calls the same function, so a number is computed in one place only.
+A widget is a few things with one name: a pydantic model of its inputs, a pure function that
+turns validated inputs into the widget's whole state (a JSON-ready dict), the pictures that
+state names by address, and the ES module that renders that state in the browser. Every host —
+the lesson page, the API, the static export, a notebook — calls the same functions, so a number
+is computed in one place only and a refusal is worded once.
 """
 
 from __future__ import annotations
@@ -12,15 +13,23 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from ...tracing.numbers import format_number
+from ..tracing.numbers import format_number
+from .refusals import refusal
 
 Number = int | float
 NumberGrid = list[list[Number]]
 LIMIT = 1e9  # keeps every sum of products well inside float64's exact range for the grids here
+
+
+class Picture(NamedTuple):
+    """A picture a widget's state names by address: its media type and its bytes."""
+
+    media_type: str
+    data: bytes
 
 
 class WidgetInputs(BaseModel):
@@ -78,6 +87,11 @@ class Widget:
         ``exported(state) -> dict``: the state as a page written by ``convscope export`` shows
         it, for widgets whose numbers depend on when and where they were computed (a timing).
         ``None``: the same state.
+    picture : callable or None
+        ``picture(address) -> Picture | None``: the picture a state names by server address
+        (the gallery's ``/api/gallery/camera/sobel_x.jpg?side=480``), computed directly, so a
+        host with no server (an export, a notebook) shows it too. ``None`` for an address that
+        names no picture (an upload route). ``None``: the widget's states name no pictures.
     """
 
     name: str
@@ -86,6 +100,7 @@ class Widget:
     module: str
     directive: Callable[[dict[str, Any], DirectiveSite], dict[str, Any]] | None = None
     exported: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    picture: Callable[[str], Picture | None] | None = None
 
     def state(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Return the state for unvalidated ``raw`` inputs (pydantic errors propagate)."""
@@ -96,6 +111,29 @@ class Widget:
         if self.directive is not None:
             return self.directive(raw, site)
         return self.state(raw)
+
+    def pictures(self, state: dict[str, Any]) -> dict[str, Picture | None]:
+        """Return every picture ``state`` names by server address, by that address."""
+        if self.picture is None:
+            return {}
+        return {address: self.picture(address) for address in _addresses(state)}
+
+    @staticmethod
+    def refusal(error: Exception) -> dict[str, str | None]:
+        """Return why inputs were refused (``detail``, ``field``), in the API's own words."""
+        return refusal(error)
+
+
+SERVER_PREFIX = "/api/"
+"""A string in a state starting with this is the address of something the server computes."""
+
+
+def _addresses(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in _addresses(item)]
+    if isinstance(value, list):
+        return [found for item in value for found in _addresses(item)]
+    return [value] if isinstance(value, str) and value.startswith(SERVER_PREFIX) else []
 
 
 def _grid_check(rows: int, cols: int) -> Callable[[NumberGrid], NumberGrid]:

@@ -1,6 +1,7 @@
 """The one Jupyter widget class every convscope widget is made from.
 
-A :class:`ConvscopeWidget` subclass stands for one entry of the lesson widgets' registry. Its
+The Jupyter front door. A :class:`ConvscopeWidget` subclass stands for one entry of the widget
+registry. Its
 inputs are traitlets named as in the widget's inputs model (``input``, ``kernel``, ``stride`` …);
 its whole state, as the widget's ES module reads it, is the synced traitlet ``state``. Changing an
 input — from Python, or from the page, which sends ``inputs`` — runs the widget's own state
@@ -12,7 +13,6 @@ gives it the page's model.
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,10 +23,9 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 from pydantic_core import PydanticUndefined
 
-from ..export.assets import MediaFolder
-from ..export.bundle import STATIC, bundle_module, data_url
-from ..export.variants import refusal
-from ..lessons.widgets import Widget
+from ..widgets.base import Widget
+from ..widgets.bundle import STATIC, bundle_module, data_url
+from ..widgets.media import MediaFolder
 
 PALETTE = Path(__file__).resolve().parents[1] / "data" / "palette.css"
 ADAPTER = Path(__file__).with_name("anywidget_host.js")
@@ -102,7 +101,7 @@ class ConvscopeWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._busy = True
         try:
             with self.hold_sync():
-                self.state = _pictures().localize(state)
+                self.state = _PICTURES.localize(self.widget, state)
                 self.inputs = state["inputs"]
                 self.refusal = None
                 for name, value in state["inputs"].items():
@@ -130,18 +129,14 @@ class ConvscopeWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         except (ValueError, TypeError, ValidationError) as error:
             self._busy = True
             self.inputs = change["old"]
-            self.refusal = refusal(error)
+            self.refusal = self.widget.refusal(error)
             self._busy = False
             return
         self._show(state)
 
 
-@cache
-def _pictures() -> MediaFolder:
-    # Pictures a state names by server address travel inside it: a notebook has no server.
-    from ..web import create_app
-
-    return MediaFolder(create_app(), write=lambda name, data: None, inline=True)
+# Pictures a state names by server address travel inside it: a notebook has no server.
+_PICTURES = MediaFolder(write=lambda name, data: None, inline=True)
 
 
 def shown_numbers(grid: list[Any]) -> NDArray[Any]:
