@@ -115,3 +115,17 @@ def test_the_shipped_lesson_types_no_parameter_count_by_hand() -> None:
     page = render_lesson("convolution").html
     assert "{params}" not in page
     assert "= 1,792 parameters" in page
+
+
+def test_a_rendered_lesson_carries_its_placed_widgets_as_data() -> None:
+    calculator = "```{calculator}\ninput = [[1, 2], [3, 4]]\nkernel = [[1]]\nstride = 2\n```\n"
+    text = f"# Two\n\n```{{speed}}\n```\n\nBetween.\n\n{calculator}"
+    lesson = render_lesson_text(text, filename="two.md")
+    assert lesson.errors == []
+    assert [placed.name for placed in lesson.placed] == ["speed", "calculator"]
+    placed = lesson.placed[1]
+    assert placed.element_id == "widget-calculator-2"
+    assert placed.inputs["stride"] == 2 and placed.directive.line == 8
+    marked = lesson.html_with(lambda placed: f"<i>{placed.name}</i>")
+    assert "<i>speed</i>" in marked and "<i>calculator</i>" in marked
+    assert 'class="cs-state"' not in marked and "Between." in marked

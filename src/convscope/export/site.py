@@ -9,7 +9,6 @@ placeholder (see :mod:`.variants`). The page's host shim finds them there.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
-from ..lessons import Lesson
+from ..lessons import Lesson, PlacedWidget
+from ..lessons.directives import state_script
 from ..lessons.script_json import script_json
 from ..lessons.sources import LessonLibrary
 from ..lessons.summary import lesson_summary
@@ -31,12 +31,6 @@ from .variants import pack, state_table
 
 PALETTE = Path(__file__).resolve().parents[1] / "data" / "palette.css"
 STYLESHEETS = [PALETTE, *sorted((STATIC / "css").glob("*.css"))]
-_PLACEHOLDER = re.compile(
-    r'(?P<open><div class="cs-widget" id="[^"]*" data-widget="(?P<name>[a-z0-9_]+)" '
-    r'data-module="(?P<module>[^"]+)"[^>]*>)'
-    r'<script type="application/json" class="cs-state">(?P<state>.*?)</script>',
-    re.DOTALL,
-)
 _LESSON_LINK = re.compile(r'href="/lessons/(?P<slug>[A-Za-z0-9_.-]+)"')
 # The pages extend shell.html, the page shell `convscope serve` shares (convscope/templates/).
 SHELL = Path(__file__).resolve().parents[1] / "templates"
@@ -112,22 +106,22 @@ def _lesson_page(
 ) -> str:
     modules: dict[str, str] = {}
 
-    def precompute(match: re.Match[str]) -> str:
-        widget = WIDGETS[match["name"]]
-        state = json.loads(match["state"])
+    def precompute(placed: PlacedWidget) -> str:
+        widget = WIDGETS[placed.name]
+        state = placed.state
         table = {
             key: media.localize(widget, _as_exported(widget, value))
             for key, value in state_table(widget, state).items()
         }
         summary.states += sum(1 for value in table.values() if "refused" not in value)
-        modules[match["module"]] = data_url(bundle_module(match["module"]))
-        first, packed = script_json(next(iter(table.values()))), script_json(pack(table))
+        modules[widget.module] = data_url(bundle_module(widget.module))
+        packed = script_json(pack(table))
         return (
-            f'{match["open"]}<script type="application/json" class="cs-state">{first}</script>'
-            f'<script type="application/json" class="cs-variants">{packed}</script>'
+            state_script(next(iter(table.values())))
+            + f'<script type="application/json" class="cs-variants">{packed}</script>'
         )
 
-    body = _PLACEHOLDER.sub(precompute, lesson.html)
+    body = lesson.html_with(precompute)
     body = _LESSON_LINK.sub(lambda link: f'href="{link["slug"]}.html"', body)
     # The one inline script, allowed by its hash in the page's policy.
     boot = f'import "{data_url(bundle_file(STATIC / "js" / "host.js"))}";'

@@ -68,7 +68,8 @@ def _render_fence(
     where = (env.get("filename", "?"), line, env.get("folder"))
     found = Directive(directive[0], directive[1], token.content, *where)
     env.setdefault("widgets", []).append(found.name)
-    return render_directive(found, env["widget_count"], env.setdefault("errors", []))
+    errors, placed = env.setdefault("errors", []), env.setdefault("placed", [])
+    return render_directive(found, env["widget_count"], errors, placed)
 
 
 def _render_role(
