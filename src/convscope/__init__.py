@@ -29,7 +29,9 @@ from .tracing import (
     ConvTrace,
     trace,
     trace_code,
+    trace_grad,
     trace_pool,
+    trace_pool_grad,
     trace_source,
     trace_transposed,
 )
@@ -55,7 +57,9 @@ __all__ = [
     "receptive_field",
     "trace",
     "trace_code",
+    "trace_grad",
     "trace_pool",
+    "trace_pool_grad",
     "trace_source",
     "trace_transposed",
 ]
