@@ -218,6 +218,29 @@ def _render(step: Step, output_format: str) -> RenderableType | str:
     return step
 
 
+def _explain_gradient(
+    console: Console,
+    wrt: str,
+    arrays: tuple[NDArray[Any], NDArray[Any]],
+    options: dict[str, Any],
+    output_format: str,
+) -> None:
+    from .explain_grad import explain_gradient
+
+    if options["bias"] is not None:
+        raise UsageProblem("--bias does not change a weight's or an input's gradient; leave it out")
+    arguments = {
+        "stride": _one_or_pair(parse_ints(options["stride"], "--stride", (1, 2))),
+        "padding": parse_padding(options["padding"]),
+        "dilation": _one_or_pair(parse_ints(options["dilation"], "--dilation", (1, 2))),
+        "padding_mode": options["padding_mode"],
+        "flip": options["flip"],
+    }
+    position = None if options["all_positions"] else _position(options["at"])
+    loss = (options["grad_output"], options["target"])
+    explain_gradient(console, wrt, arrays, arguments, loss, position, output_format)
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
@@ -254,6 +277,25 @@ def explain(
     output_format: Annotated[
         str, typer.Option("--format", help="rich (default), text, markdown or html.")
     ] = "rich",
+    grad: Annotated[
+        str | None,
+        typer.Option(
+            help="Explain a gradient instead: 'weight' (--at a,b or c_out,c_in,a,b picks the "
+            "weight) or 'input' (--at row,col or n,c,row,col picks the input cell). The loss "
+            "is the sum of the outputs (every ∂L/∂output is 1) unless --target or "
+            "--grad-output says otherwise."
+        ),
+    ] = None,
+    grad_output: Annotated[
+        str | None, typer.Option(help="With --grad: ∂L/∂output, the output's shape.")
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            help="With --grad: a target output; the loss is ½ Σ (output − target)², so "
+            "∂L/∂output = output − target."
+        ),
+    ] = None,
 ) -> None:
     """Show the hand calculation of one output number: window × kernel = products, then the sum.
 
@@ -268,6 +310,9 @@ def explain(
         image = GRADIENT if input is None else parse_array(input, "--input")
         kernel_values, title = parse_kernel(kernel)
         bias_value = None if bias is None else (int(bias) if bias.is_integer() else bias)
+        if grad is not None:
+            _explain_gradient(console, grad, (image, kernel_values), locals(), output_format)
+            return
         traced = trace(
             image,
             kernel_values,

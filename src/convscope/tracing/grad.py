@@ -193,6 +193,12 @@ class GradTrace:
         self._axes = 4 - problem.layout.output_drop
 
     @property
+    def input(self) -> NDArray[Any]:
+        """Return the input as the caller gave it."""
+        given: NDArray[Any] = self._given[0]
+        return given
+
+    @property
     def gradient(self) -> NDArray[Any]:
         """Return the gradient this trace explains: ``grad_weight`` or ``grad_input``."""
         return self.grad_weight if self.wrt == "weight" else self.grad_input
