@@ -20,7 +20,7 @@ from .arrays import (
     to_canonical,
 )
 from .padding import pad
-from .spec import ConvSpec, SidePadding
+from .spec import PADDING_NAMES, ConvSpec, SidePadding, is_int
 
 
 @dataclass(frozen=True)
@@ -194,15 +194,25 @@ def conv1d(
 
     Shapes are ``(N, C, L)`` or ``(C, L)`` with a ``(C_out, C_in/groups, k)`` weight, or the
     teaching shapes ``(L,)`` with ``(k,)``. ``padding`` is an int, ``(left, right)`` or
-    ``'valid'``/``'same'``/``'full'``; the other arguments are as in :func:`conv2d`.
+    ``'valid'``/``'same'``/``'full'``/``'causal'``; the other arguments are as in
+    :func:`conv2d`.
+
+    ``padding='causal'`` pads ``dilation × (k − 1)`` cells on the left only, so output ``t``
+    reads samples ``t`` and earlier, never a later one (WaveNet's and TCN's layers). It equals
+    PyTorch's idiom ``F.conv1d(F.pad(x, (dilation * (k - 1), 0)), w, dilation=dilation)``;
+    with ``padding_mode`` those left cells are filled by that mode instead of zeros.
 
     Examples
     --------
     >>> conv1d([1, 2, 3, 4], [1, -1])
     array([-1, -1, -1])
+    >>> conv1d([1, 2, 3, 4], [1, -1], padding="causal")  # out[t] = x[t-1] - x[t]
+    array([-1, -1, -1, -1])
     """
     input_array = as_numeric_array(input, "input")
     weight_array = as_numeric_array(weight, "weight")
+    if isinstance(padding, str) and padding not in PADDING_NAMES:
+        padding = _causal_padding(padding, weight_array, dilation)
     as_rows = np.expand_dims(input_array, -2)
     if weight_array.ndim == 1 and input_array.ndim == 1:
         kernel_rows = weight_array.reshape(1, -1)
@@ -221,6 +231,18 @@ def conv1d(
         algorithm=algorithm,
     )
     return result.squeeze(-2)
+
+
+def _causal_padding(padding: str, weight: NDArray[Any], dilation: object) -> tuple[int, int]:
+    if padding != "causal":
+        raise ValueError(
+            "padding for conv1d must be an int, (left, right) or one of 'valid', 'same', "
+            f"'full', 'causal'; got {padding!r}"
+        )
+    spacing = _one(dilation, "dilation")
+    if not is_int(spacing) or int(spacing) < 1:  # type: ignore[call-overload]
+        raise ValueError(f"padding='causal' needs dilation to be a positive int, got {dilation!r}")
+    return (int(spacing) * (weight.shape[-1] - 1), 0)  # type: ignore[call-overload]
 
 
 def _one(value: object, name: str) -> object:
@@ -250,12 +272,18 @@ def _layout(input_shape: tuple[int, ...], weight_shape: tuple[int, ...]) -> Layo
 
 
 def _check_channels(
-    input_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: int, layout: Layout
+    input_shape: tuple[int, ...],
+    weight_shape: tuple[int, ...],
+    groups: int,
+    layout: Layout,
+    kernel_axes: str = "kH, kW",
 ) -> None:
     if layout.teaching:
-        _check_teaching_channels(input_shape, weight_shape, groups)
+        _check_teaching_channels(input_shape, weight_shape, groups, kernel_axes)
         return
-    channels, out_channels, group_channels = input_shape[-3], weight_shape[0], weight_shape[1]
+    spatial = kernel_axes.count(",") + 1
+    channels = input_shape[-1 - spatial]
+    out_channels, group_channels = weight_shape[0], weight_shape[1]
     if channels % groups or out_channels % groups:
         raise ValueError(
             f"groups={groups} must divide the input channels ({channels}) and the output "
@@ -270,19 +298,20 @@ def _check_channels(
 
 
 def _check_teaching_channels(
-    input_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: int
+    input_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: int, kernel_axes: str
 ) -> None:
     if groups != 1:
         raise ValueError(
             f"groups={groups} needs PyTorch shapes: input {input_shape} with kernel "
             f"{weight_shape} gives one output map and works only with groups=1; give the "
-            "weight as (C_out, C_in/groups, kH, kW)"
+            f"weight as (C_out, C_in/groups, {kernel_axes})"
         )
-    if len(input_shape) == 3 and weight_shape[0] != input_shape[0]:
+    has_channels = len(input_shape) == kernel_axes.count(",") + 2
+    if has_channels and weight_shape[0] != input_shape[0]:
         raise ValueError(
             f"channel mismatch: input {input_shape} has {counted(input_shape[0], 'channel')} but "
-            f"kernel {weight_shape} has {weight_shape[0]}; a (C, kH, kW) kernel needs one slice "
-            "per input channel"
+            f"kernel {weight_shape} has {weight_shape[0]}; a (C, {kernel_axes}) kernel needs one "
+            "slice per input channel"
         )
 
 

@@ -237,9 +237,23 @@ class ConvSpec:
         if span[0] > padded[0] or span[1] > padded[1]:
             raise ValueError(_does_not_fit_message(input_size, kernel_size, span, padded, self))
         return (
-            (padded[0] - span[0]) // self.stride[0] + 1,
-            (padded[1] - span[1]) // self.stride[1] + 1,
+            window_count(padded[0], span[0], self.stride[0]),
+            window_count(padded[1], span[1], self.stride[1]),
         )
+
+
+def window_count(padded: int, span: int, stride: int) -> int:
+    """Return how many windows of ``span`` cells fit ``padded`` cells: ``(n - span) // s + 1``.
+
+    ``span`` is the dilated kernel, ``d * (k - 1) + 1``; the one output-size rule of every
+    convolution here, along one axis.
+
+    Examples
+    --------
+    >>> window_count(7, 3, 2)
+    3
+    """
+    return (padded - span) // stride + 1
 
 
 def _does_not_fit_message(

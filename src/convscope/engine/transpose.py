@@ -83,11 +83,14 @@ class TransposeSpec:
         (5, 5)
         """
         size = tuple(
-            (input_size[a] - 1) * self.stride[a]
-            - 2 * self.padding[a]
-            + self.dilation[a] * (kernel_size[a] - 1)
-            + self.output_padding[a]
-            + 1
+            transposed_length(
+                input_size[a],
+                kernel_size[a],
+                self.stride[a],
+                self.padding[a],
+                self.dilation[a],
+                self.output_padding[a],
+            )
             for a in (0, 1)
         )
         if min(size) < 1:
@@ -97,6 +100,21 @@ class TransposeSpec:
                 f"size {size[0]}×{size[1]}; use a smaller padding"
             )
         return (size[0], size[1])
+
+
+def transposed_length(
+    size: int, kernel: int, stride: int, padding: int, dilation: int, output_padding: int
+) -> int:
+    """Return a transposed convolution's output length along one axis.
+
+    ``(n − 1)·s − 2p + d·(k − 1) + output_padding + 1``: the one rule, for every dimension.
+
+    Examples
+    --------
+    >>> transposed_length(3, 3, 2, 1, 1, 1)
+    6
+    """
+    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
 
 
 def _positive_int(value: object, name: str) -> int:
@@ -215,13 +233,16 @@ def _prepare(
     return x4, w4, b1, spec, layout.output_drop, dtype
 
 
-def _check_channels(x_shape: tuple[int, ...], w_shape: tuple[int, ...], groups: int) -> None:
+def _check_channels(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], groups: int, kernel_axes: str = "kH, kW"
+) -> None:
     if 0 in x_shape or 0 in w_shape:
         raise ValueError(f"input {x_shape} and weight {w_shape} must have no empty axis")
     if x_shape[1] != w_shape[0]:
         raise ValueError(
             f"channel mismatch: input has {x_shape[1]} channels but weight {w_shape} starts "
-            f"with {w_shape[0]}; a transposed convolution's weight is (C_in, C_out/groups, kH, kW)"
+            f"with {w_shape[0]}; a transposed convolution's weight is "
+            f"(C_in, C_out/groups, {kernel_axes})"
         )
     if x_shape[1] % groups:
         raise ValueError(f"groups={groups} must divide the input channels ({x_shape[1]})")
