@@ -33,7 +33,10 @@ from convscope import (
     avg_pool2d,
     conv1d,
     conv2d,
+    conv3d,
+    conv_transpose1d,
     conv_transpose2d,
+    conv_transpose3d,
     kernels,
     max_pool2d,
     pad,
@@ -50,6 +53,8 @@ CATALOGUE = Path(__file__).resolve().parents[1] / "docs" / "bad-input.md"
 CASES: dict[str, Callable[[], str]] = {}
 X = np.ones((1, 1, 4, 4))
 W = np.ones((1, 1, 3, 3))
+X5 = np.ones((1, 1, 4, 4, 4))
+W5 = np.ones((1, 1, 3, 3, 3))
 I3 = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]
 EYE = [[1.0, 0.0], [0.0, 1.0]]
 
@@ -121,6 +126,23 @@ ENGINE: dict[str, Callable[[], Any]] = {
     "engine-transpose-output-padding": lambda: conv_transpose2d(X, W, output_padding=1),
     "engine-transpose-too-small": lambda: conv_transpose2d(np.ones((1, 1)), [[1]], padding=1),
     "engine-transpose-named-padding": lambda: conv_transpose2d(X, W, padding="same"),
+    "engine-conv3d-stride-pair": lambda: conv3d(X5, W5, stride=(1, 2)),
+    "engine-conv3d-padding-word": lambda: conv3d(X5, W5, padding="half"),
+    "engine-conv3d-shapes": lambda: conv3d(np.ones((4, 4)), np.ones((3, 3))),
+    "engine-conv3d-too-big": lambda: conv3d(np.ones((2, 4, 4)), np.ones((3, 3, 3))),
+    "engine-conv3d-reflect-depth": lambda: conv3d(
+        np.ones((1, 1, 2, 5, 5)), W5, padding=2, padding_mode="reflect"
+    ),
+    "engine-conv3d-teaching-groups": lambda: conv3d(np.ones((4, 4, 4)), W5[0, 0], groups=2),
+    "engine-conv1d-padding-word": lambda: conv1d(np.ones(5), np.ones(3), padding="causl"),
+    "engine-transpose3d-output-padding": lambda: conv_transpose3d(
+        X5, W5, stride=(1, 2, 2), output_padding=1
+    ),
+    "engine-transpose3d-shapes": lambda: conv_transpose3d(np.ones((2, 2)), np.ones((2, 2))),
+    "engine-transpose1d-pair": lambda: conv_transpose1d(np.ones(3), np.ones(2), stride=(1, 2)),
+    "engine-transpose1d-output-padding": lambda: conv_transpose1d(
+        np.ones(3), np.ones(2), output_padding=1
+    ),
     "engine-kernel-name": lambda: kernels.get("nope"),
     "engine-gaussian-size": lambda: kernels.gaussian(4),
 }
