@@ -422,6 +422,12 @@ G4 = np.zeros((1, 1, 3, 3))
             "output of shape (1, 1, 3, 3)",
         ),
         (lambda: grad.conv2d_input(X4.shape, W4, [["a"]]), TypeError, "grad_output must hold"),
+        (
+            lambda: grad.conv1d_weight([1, 2, 3, 4], (2,), [1, 1]),
+            ValueError,
+            "grad_output has shape (2,) but the forward pass with these arguments gives an "
+            "output of shape (3,)",
+        ),
         (lambda: grad.conv2d_input(X4.shape, W4 > 0, G4), TypeError, "weight must hold"),
         (lambda: grad.conv2d_weight([[1, 2], [3]], W4.shape, G4), TypeError, "input must be"),
         (lambda: grad.conv2d_input(X4.shape, W4, G4, stride=0), ValueError, "stride must be"),

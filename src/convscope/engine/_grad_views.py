@@ -2,9 +2,9 @@
 
 - The *weight view*: a weight's gradient is the sum, over every output position, of the
   output's gradient times the input cell that weight met there. Each kernel tap meets one
-  contiguous slice of the flattened padded input (:mod:`._flat`, the slices ``tap_gemm`` reads),
-  so the gradient of that tap's ``(C_out, C_in/groups)`` weights is one batched product of the
-  output's gradient with that slice.
+  contiguous slice of the flattened padded input (:mod:`._flat`, the slices ``tap_gemm`` and
+  ``im2col_gemm`` read); stacked as one image's im2col matrix, they give every weight's
+  gradient from that image in one matrix product with the output's gradient.
 - The *input view*: an input cell's gradient is the sum, over the output cells whose window
   covered it, of the output's gradient times the weight that sat on it: the transposed
   convolution of the output's gradient, computed by the engine's own algorithms.
@@ -39,19 +39,25 @@ def weight_view(
     """
     flat = flatten(padded, kernel_size, spec)
     batch, out_channels = grad.shape[0], grad.shape[1]
-    groups = spec.groups
-    group_channels = padded.shape[1] // groups
-    # The output's gradient laid out like the flat output: the wrapped columns hold zeros,
-    # so the input cells they would pair with add nothing.
+    groups, taps = spec.groups, len(flat.taps)
+    group_channels, group_out = padded.shape[1] // groups, out_channels // groups
+    # The output's gradient laid out like the flat output: the wrapped columns hold zeros, so
+    # the input cells they would pair with add nothing.
     laid_out = np.zeros((batch, out_channels, flat.out_rows, flat.cols), grad.dtype)
     laid_out[..., : flat.out_cols] = grad[..., : flat.out_rows, : flat.out_cols]
-    grad_flat = laid_out.reshape(batch, groups, out_channels // groups, -1)[..., : flat.length]
-    result = np.empty((groups, out_channels // groups, group_channels, *kernel_size), grad.dtype)
-    for tap in flat.taps:
-        cells = flat.tap_slice(tap).reshape(batch, groups, group_channels, flat.length)
-        products = np.matmul(grad_flat, np.swapaxes(cells, -1, -2))  # (N, G, C_out/G, C_in/G)
-        result[..., tap.row, tap.col] = products.sum(axis=0)
-    return result.reshape(out_channels, group_channels, *kernel_size)
+    grad_flat = laid_out.reshape(batch, groups, group_out, -1)[..., : flat.length]
+    # Per image, the taps' slices stacked as im2col rows, and one product for every weight.
+    columns = np.empty((groups, taps, group_channels, flat.length), padded.dtype)
+    total = np.zeros((groups, group_out, taps * group_channels), grad.dtype)
+    product = np.empty_like(total)
+    for n in range(batch):
+        for i, tap in enumerate(flat.taps):
+            columns[:, i] = flat.tap_slice(tap)[n].reshape(groups, group_channels, flat.length)
+        stacked = columns.reshape(groups, taps * group_channels, flat.length)
+        np.matmul(grad_flat[n], stacked.swapaxes(-1, -2), out=product)
+        total += product
+    by_tap = total.reshape(groups, group_out, *kernel_size, group_channels)
+    return np.moveaxis(by_tap, -1, 2).reshape(out_channels, group_channels, *kernel_size)
 
 
 def input_view(

@@ -187,15 +187,18 @@ def conv1d_input(
     """
     size = shape_argument(input_size, "input_size", (1, 2, 3))
     weight_array = as_numeric_array(weight, "weight")
-    result = conv2d_input(
-        (*size[:-1], 1, size[-1]),
-        _kernel_rows(weight_array, len(size)),
-        np.expand_dims(as_numeric_array(grad_output, "grad_output"), -2),
-        **_row_arguments(stride, padding, dilation),
-        groups=groups,
-        padding_mode=padding_mode,
-        flip=flip,
-    )
+    try:
+        result = conv2d_input(
+            (*size[:-1], 1, size[-1]),
+            _kernel_rows(weight_array, len(size)),
+            np.expand_dims(as_numeric_array(grad_output, "grad_output"), -2),
+            **_row_arguments(stride, padding, dilation),
+            groups=groups,
+            padding_mode=padding_mode,
+            flip=flip,
+        )
+    except GradShapeError as error:
+        raise error.without_rows() from None
     return result.reshape(size)
 
 
@@ -223,15 +226,18 @@ def conv1d_weight(
     row_size = (1, size[0]) if len(size) == 1 else (*size[:-1], 1, size[-1])
     if len(size) == 1 and input_array.ndim != 1:
         row_size = (1, 1, size[0])  # lets the forward's rules name the mismatch
-    result = conv2d_weight(
-        np.expand_dims(input_array, -2),
-        row_size,
-        np.expand_dims(as_numeric_array(grad_output, "grad_output"), -2),
-        **_row_arguments(stride, padding, dilation),
-        groups=groups,
-        padding_mode=padding_mode,
-        flip=flip,
-    )
+    try:
+        result = conv2d_weight(
+            np.expand_dims(input_array, -2),
+            row_size,
+            np.expand_dims(as_numeric_array(grad_output, "grad_output"), -2),
+            **_row_arguments(stride, padding, dilation),
+            groups=groups,
+            padding_mode=padding_mode,
+            flip=flip,
+        )
+    except GradShapeError as error:
+        raise error.without_rows() from None
     return result.reshape(size)
 
 
@@ -379,12 +385,28 @@ def _transposed_grad(
     return grad.reshape(canonical)
 
 
-def _check_grad_shape(given: tuple[int, ...], expected: tuple[int, ...]) -> None:
-    if given != expected:
-        raise ValueError(
+class GradShapeError(ValueError):
+    """``grad_output`` does not have the forward output's shape; both shapes are kept."""
+
+    def __init__(self, given: tuple[int, ...], expected: tuple[int, ...]) -> None:
+        super().__init__(
             f"grad_output has shape {given} but the forward pass with these arguments gives an "
             f"output of shape {expected}; grad_output must have the output's shape"
         )
+        self.given, self.expected = given, expected
+
+    def without_rows(self) -> GradShapeError:
+        """Return the same error for ``conv1d``, whose one-row images have no row axis."""
+        return GradShapeError(_drop_rows(self.given), _drop_rows(self.expected))
+
+
+def _drop_rows(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return shape[:-2] + shape[-1:]
+
+
+def _check_grad_shape(given: tuple[int, ...], expected: tuple[int, ...]) -> None:
+    if given != expected:
+        raise GradShapeError(given, expected)
 
 
 def _in_dtype(dtype: np.dtype[Any], *arrays: NDArray[Any]) -> list[NDArray[Any]]:
