@@ -101,6 +101,9 @@ def fold_padding(
     Padding copies rows first and then columns, so the gradient folds back columns first,
     then rows, each axis on its own.
     """
+    if mode == "zeros":  # the padding copied nothing: its gradient is dropped
+        (top, _), (left, _) = padding
+        return grad_padded[..., top : top + size[0], left : left + size[1]]
     folded = _fold_axis(grad_padded, -1, size[1], padding[1], mode)
     return _fold_axis(folded, -2, size[0], padding[0], mode)
 
