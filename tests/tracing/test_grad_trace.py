@@ -57,7 +57,7 @@ def test_each_weight_gradient_is_its_explained_sum(case: tuple[Any, ...]) -> Non
     expected = grad.conv2d_weight(x, w.shape, g, **kwargs)
     np.testing.assert_array_equal(traced.grad_weight, expected)
     c_out, c_in, a, b = (int(rng.integers(size)) for size in w.shape)
-    step = traced.at(a, b, channel=c_in, other=c_out)
+    step = traced.at(a, b, c_out=c_out, c_in=c_in)
     assert step.index == (c_out, c_in, a, b)
     _assert_sum(step.terms, expected[c_out, c_in, a, b], integer)
     assert len(step.terms) == g.shape[0] * g.shape[2] * g.shape[3]
@@ -71,7 +71,7 @@ def test_each_input_gradient_is_its_explained_sum(case: tuple[Any, ...]) -> None
     expected = grad.conv2d_input(x.shape, w, g, **kwargs)
     np.testing.assert_array_equal(traced.grad_input, expected)
     n, c, row, col = (int(rng.integers(size)) for size in x.shape)
-    step = traced.at(row, col, channel=c, other=n)
+    step = traced.at(row, col, n=n, c=c)
     _assert_sum(step.terms, expected[n, c, row, col], integer)
     for term in step.terms:  # every product pairs an output's gradient with a weight as given
         assert term.factor == w[term.output[1], c % w.shape[1], term.tap[0], term.tap[1]]
@@ -131,6 +131,8 @@ def test_trace_grad_refuses_what_the_engine_refuses() -> None:
         trace_grad([[1, 2]], [[1]], [[1]])
     with pytest.raises(ValueError, match="row=2 is outside the gradient"):
         trace_grad([[1, 2]], [[1, 1]]).at(2, 0)
+    with pytest.raises(ValueError, match="the weight gradient's channels are c_out and c_in"):
+        trace_grad([[1, 2]], [[1, 1]]).at(0, 0, n=0)
 
 
 @TRACE_SETTINGS

@@ -60,7 +60,10 @@ def explain_gradient(
         _print_all(console, traced)
         return
     first, second, row, col = position
-    step = traced.at(row, col, other=first, channel=second)
+    if wrt == "weight":
+        step = traced.at(row, col, c_out=first, c_in=second)
+    else:
+        step = traced.at(row, col, n=first, c=second)
     if output_format == "text":
         console.print(step.to_text(), markup=False, highlight=False)
     elif output_format == "markdown":

@@ -203,30 +203,49 @@ class GradTrace:
         """Return the gradient this trace explains: ``grad_weight`` or ``grad_input``."""
         return self.grad_weight if self.wrt == "weight" else self.grad_input
 
-    def at(self, row: int, col: int, *, channel: int = 0, other: int = 0) -> GradStep:
+    def at(
+        self,
+        row: int,
+        col: int,
+        *,
+        n: int | None = None,
+        c: int | None = None,
+        c_out: int | None = None,
+        c_in: int | None = None,
+    ) -> GradStep:
         """Return the step behind one gradient number.
 
-        For ``wrt='weight'``: weight ``(row, col)`` of output channel ``other`` and input channel
-        ``channel`` (the weight's second axis). For ``wrt='input'``: input cell ``(row, col)``
-        of image ``other`` and channel ``channel``.
+        For ``wrt='weight'``: weight ``(row, col)`` of output channel ``c_out`` and input channel
+        ``c_in`` (the weight's second axis, within the group). For ``wrt='input'``: input cell
+        ``(row, col)`` of image ``n`` and channel ``c``. Unnamed channels are 0.
 
         Raises
         ------
         ValueError
-            When the position is outside the gradient, naming the valid range.
+            When the position is outside the gradient, naming the valid range, or when the
+            channels named belong to the other gradient.
         """
         if self.wrt == "weight":
-            shape = self._problem.weight.shape
-            _check(("c_out", other), ("channel", channel), ("row", row), ("col", col), shape=shape)
-            return self._weight_step(other, channel, row, col)
-        shape = self._problem.input.shape
-        _check(("n", other), ("channel", channel), ("row", row), ("col", col), shape=shape)
-        return self._input_step(other, channel, row, col)
+            _refuse_others(("n", n), ("c", c), wrt="weight", wanted="c_out and c_in")
+            first, second = c_out or 0, c_in or 0
+            names, shape = ("c_out", "c_in"), self._problem.weight.shape
+        else:
+            _refuse_others(("c_out", c_out), ("c_in", c_in), wrt="input", wanted="n and c")
+            first, second = n or 0, c or 0
+            names, shape = ("n", "c"), self._problem.input.shape
+        positions = ((names[0], first), (names[1], second), ("row", row), ("col", col))
+        _check(*positions, shape=shape)
+        if self.wrt == "weight":
+            return self._weight_step(first, second, row, col)
+        return self._input_step(first, second, row, col)
 
     def steps(self) -> list[GradStep]:
         """Return every step of the chosen gradient, in canonical order."""
-        shape = self._problem.weight.shape if self.wrt == "weight" else self._problem.input.shape
-        return [self.at(r, c, channel=ch, other=o) for o, ch, r, c in np.ndindex(*shape)]
+        if self.wrt == "weight":
+            shape = self._problem.weight.shape
+            return [self.at(r, k, c_out=o, c_in=i) for o, i, r, k in np.ndindex(*shape)]
+        shape = self._problem.input.shape
+        return [self.at(r, k, n=b, c=ch) for b, ch, r, k in np.ndindex(*shape)]
 
     def _weight_step(self, c_out: int, c_in: int, a: int, b: int) -> GradStep:
         spec, problem = self._problem.spec, self._problem
@@ -406,6 +425,15 @@ def _caller_index(canonical: tuple[int, ...], shape: tuple[int, ...]) -> tuple[i
 def _canonical_like(canonical: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
     extra = len(canonical) - len(shape)
     return (1,) * extra + tuple(shape) if extra > 0 else tuple(shape)
+
+
+def _refuse_others(*given: tuple[str, int | None], wrt: str, wanted: str) -> None:
+    named = [name for name, value in given if value is not None]
+    if named:
+        raise ValueError(
+            f"{' and '.join(named)} pick a position in the other gradient; the {wrt} gradient's "
+            f"channels are {wanted}"
+        )
 
 
 def _check(*positions: tuple[str, int], shape: tuple[int, ...]) -> None:
