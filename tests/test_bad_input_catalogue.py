@@ -486,6 +486,29 @@ def _export_through_a_link(tmp: Path) -> str:
     return said if not any((tmp / "elsewhere").iterdir()) else "wrote through the link"
 
 
+@case("cli-train-digits-out-folder")
+@in_a_folder
+def _train_digits_out_folder(tmp: Path) -> str:
+    return command("train-digits", "--out", str(tmp / "missing" / "weights.npz"))
+
+
+@case("cli-train-digits-wrong-shape")
+@in_a_folder
+def _train_digits_wrong_shape(tmp: Path) -> str:
+    from convscope.network import bundled_weights
+
+    weights = {**bundled_weights(), "linear.weight": np.zeros((10, 32))}
+    np.savez(tmp / "small.npz", **weights)
+    return command("train-digits", "--evaluate", "--weights", str(tmp / "small.npz"))
+
+
+@case("cli-train-digits-not-npz")
+@in_a_folder
+def _train_digits_not_npz(tmp: Path) -> str:
+    (tmp / "notes.npz").write_text("hello", encoding="utf-8")
+    return command("train-digits", "--evaluate", "--weights", str(tmp / "notes.npz"))
+
+
 # ---- the checks ---------------------------------------------------------------------------
 
 

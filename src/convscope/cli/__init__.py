@@ -31,6 +31,7 @@ def _register() -> None:
         export,
         serve,
         trace,
+        train_digits,
     )
 
 
