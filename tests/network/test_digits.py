@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -66,4 +67,12 @@ def test_the_data_cannot_be_changed_by_accident() -> None:
 def test_docstring_examples_run(module_name: str) -> None:
     module = importlib.import_module(module_name)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False)
+    assert result.failed == 0
+
+
+def test_the_network_guide_examples_run() -> None:
+    guide = Path(__file__).resolve().parents[2] / "docs" / "network.md"
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    result = doctest.testfile(str(guide), module_relative=False, optionflags=flags)
+    assert result.attempted > 0
     assert result.failed == 0
