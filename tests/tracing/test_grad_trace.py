@@ -166,3 +166,12 @@ def test_docstring_examples_run(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_the_documented_gradient_json_is_what_trace_grad_gives() -> None:
+    from pathlib import Path
+
+    document = (Path(__file__).parents[2] / "docs" / "trace-json.md").read_text()
+    example = json.loads(document.split("```json\n")[2].split("```")[0])
+    traced = trace_grad([[1, 2, 3], [4, 5, 6]], [[1, -1]], [[1, 0], [0, 2]])
+    assert traced.at(0, 1).to_json() == example

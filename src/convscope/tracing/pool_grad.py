@@ -167,8 +167,15 @@ def trace_pool_grad(
       sum: 5
     """
     forward = trace_pool(
-        input, kind, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
+        input,
+        kind,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
+        count_include_pad,
         divisor_override,
-    )  # fmt: skip
+    )
     options = {"count_include_pad": count_include_pad, "divisor_override": divisor_override}
     return PoolGradTrace(forward, np.asarray(input), np.asarray(grad_output), options)
