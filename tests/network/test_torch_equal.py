@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from convscope.network import bundled_weights, forward, gradients, held_out_split, predict
-from convscope.network.model import Weights
+from convscope.network.model import Weights, backward
 from convscope.network.train import initial_weights
 
 torch: ModuleType = pytest.importorskip("torch", reason="torch is the reference")
@@ -74,3 +74,22 @@ def test_every_gradient_equals_torch_autograd(which: str) -> None:
         layer, kind = name.split(".")
         reference = getattr(model[TORCH_LAYERS[layer]], kind).grad.numpy()
         np.testing.assert_allclose(value, reference, rtol=1e-10, atol=1e-13, err_msg=name)
+
+
+def test_every_layers_gradient_equals_torch_autograd() -> None:
+    weights = initial_weights(np.random.default_rng(11))
+    training, _ = held_out_split()
+    images, labels = training.images[:12], training.labels[:12]
+    layers = forward(weights, images)
+    ours = backward(weights, layers, labels)
+    x = torch.from_numpy(layers[0].values)
+    outputs = []
+    for layer in sequential(weights)[:-1]:
+        x = layer(x)
+        x.retain_grad()
+        outputs.append(x)
+    target = torch.from_numpy(labels.astype(np.int64))
+    torch.nn.functional.cross_entropy(outputs[-1], target).backward()
+    for (name, _), output in zip(layers[1:-1], outputs, strict=True):
+        reference = output.grad.numpy()
+        np.testing.assert_allclose(ours[name], reference, rtol=1e-10, atol=1e-13, err_msg=name)

@@ -67,6 +67,14 @@ def test_a_weights_file_of_the_wrong_shape_names_the_parameter(tmp_path: Path) -
         load_weights(path)
 
 
+def test_a_weights_file_holding_nan_is_refused(tmp_path: Path) -> None:
+    weights = bundled_weights()
+    weights["conv1.bias"][3] = np.nan
+    np.savez(tmp_path / "nan.npz", **weights)
+    with pytest.raises(ValueError, match=r"conv1\.bias holds NaN or infinity"):
+        load_weights(tmp_path / "nan.npz")
+
+
 def test_a_file_that_is_not_npz_is_named(tmp_path: Path) -> None:
     path = tmp_path / "notes.npz"
     path.write_text("hello", encoding="utf-8")

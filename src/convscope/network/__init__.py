@@ -1,7 +1,7 @@
 """A small CNN for the 8×8 handwritten digits, trained and run by convscope's own engine.
 
 :mod:`.digits` holds the bundled UCI digits and their fixed held-out split, :mod:`.model` the
-network (``forward`` gives every layer's activations, ``gradients`` its backward pass through
+network (``forward`` gives every layer's activations, ``backward`` every layer's gradient through
 ``convscope.grad``), :mod:`.train` SGD with momentum and the weights files; ``convscope
 train-digits`` runs it from the command line. See ``docs/network.md``.
 
@@ -13,7 +13,15 @@ True
 """
 
 from .digits import Digits, held_out_split, load_digits
-from .model import PARAMETER_SHAPES, Activation, Weights, forward, gradients, predict
+from .model import (
+    PARAMETER_SHAPES,
+    Activation,
+    Weights,
+    backward,
+    forward,
+    gradients,
+    predict,
+)
 from .train import (
     TrainingConfig,
     accuracy,
@@ -32,6 +40,7 @@ __all__ = [
     "TrainingConfig",
     "Weights",
     "accuracy",
+    "backward",
     "bundled_weights",
     "bundled_weights_path",
     "forward",

@@ -90,10 +90,22 @@ def forward(weights: Weights, images: object) -> list[Activation]:
     pool2 = _pool(relu2)
     flatten = pool2.reshape(len(pool2), -1)
     logits = flatten @ weights["linear.weight"].T + weights["linear.bias"]
-    named = {"input": x, "conv1": conv1, "relu1": relu1, "pool1": pool1, "conv2": conv2}
-    named |= {"relu2": relu2, "pool2": pool2, "flatten": flatten, "logits": logits}
-    named["probabilities"] = softmax(logits)
-    return [Activation(name, values) for name, values in named.items()]
+    probabilities = softmax(logits)
+    return [
+        Activation(name, values)
+        for name, values in [
+            ("input", x),
+            ("conv1", conv1),
+            ("relu1", relu1),
+            ("pool1", pool1),
+            ("conv2", conv2),
+            ("relu2", relu2),
+            ("pool2", pool2),
+            ("flatten", flatten),
+            ("logits", logits),
+            ("probabilities", probabilities),
+        ]
+    ]
 
 
 def predict(weights: Weights, images: object) -> NDArray[np.intp]:
@@ -114,34 +126,43 @@ def cross_entropy(probabilities: Array, labels: NDArray[Any]) -> float:
 
 
 def gradients(weights: Weights, images: object, labels: NDArray[Any]) -> tuple[float, Weights]:
-    """Return the batch's mean cross-entropy and its gradient with respect to every weight.
+    """Return the batch's mean cross-entropy and its gradient with respect to every weight."""
+    layers = forward(weights, images)
+    every = backward(weights, layers, labels)
+    loss = cross_entropy(layers[-1].values, labels)
+    return loss, {name: every[name] for name in PARAMETER_SHAPES}
 
-    The backward pass walks the layers of :func:`forward` in reverse: the softmax with
-    cross-entropy gives ``(p - one_hot) / N``; the linear layer two matrix products; each pool
-    sends its gradient to its window's winner (``convscope.grad.max_pool2d_input``); each ReLU
-    keeps the gradient where its input was positive; each convolution gives its weight's, its
-    bias's and its input's gradients (``convscope.grad.conv2d_weight``, ``conv2d_bias``,
+
+def backward(weights: Weights, layers: list[Activation], labels: NDArray[Any]) -> dict[str, Array]:
+    """Return the mean cross-entropy's gradient with respect to each layer and each parameter.
+
+    ``layers`` is what :func:`forward` gave. The keys are the layers' names from ``logits``
+    back to ``conv1`` (the gradient with respect to that layer's output) and the parameters'
+    names. The pass walks the layers in reverse: softmax with cross-entropy gives
+    ``(p - one_hot) / N`` at the logits; the linear layer two matrix products; each pool sends
+    its gradient to its window's winner (``convscope.grad.max_pool2d_input``); each ReLU keeps
+    the gradient where its input was positive; each convolution gives its weight's, its bias's
+    and its input's gradients (``convscope.grad.conv2d_weight``, ``conv2d_bias``,
     ``conv2d_input``).
     """
-    layers = dict(forward(weights, images))
-    probabilities = layers["probabilities"]
-    loss = cross_entropy(probabilities, labels)
-    d_logits = probabilities.copy()
+    values = dict(layers)
+    d_logits = values["probabilities"].copy()
     d_logits[np.arange(len(labels)), labels] -= 1.0
-    d_logits /= len(labels)
-    result: Weights = {
-        "linear.weight": d_logits.T @ layers["flatten"],
-        "linear.bias": d_logits.sum(axis=0),
-    }
-    d_pool2 = (d_logits @ weights["linear.weight"]).reshape(layers["pool2"].shape)
-    d_conv2 = _through_pool_and_relu(d_pool2, layers["relu2"], layers["conv2"])
-    result |= _conv_gradients("conv2", weights, layers["pool1"], d_conv2)
-    d_pool1 = grad.conv2d_input(
-        layers["pool1"].shape, weights["conv2.weight"], d_conv2, padding=PADDING
+    d: dict[str, Array] = {"logits": d_logits / len(labels)}
+    d["linear.weight"] = d["logits"].T @ values["flatten"]
+    d["linear.bias"] = d["logits"].sum(axis=0)
+    d["flatten"] = d["logits"] @ weights["linear.weight"]
+    d["pool2"] = d["flatten"].reshape(values["pool2"].shape)
+    d["relu2"] = grad.max_pool2d_input(values["relu2"], d["pool2"], POOL)
+    d["conv2"] = d["relu2"] * (values["conv2"] > 0.0)
+    d |= _conv_gradients("conv2", weights, values["pool1"], d["conv2"])
+    d["pool1"] = grad.conv2d_input(
+        values["pool1"].shape, weights["conv2.weight"], d["conv2"], padding=PADDING
     )
-    d_conv1 = _through_pool_and_relu(d_pool1, layers["relu1"], layers["conv1"])
-    result |= _conv_gradients("conv1", weights, layers["input"], d_conv1)
-    return loss, {name: result[name] for name in PARAMETER_SHAPES}
+    d["relu1"] = grad.max_pool2d_input(values["relu1"], d["pool1"], POOL)
+    d["conv1"] = d["relu1"] * (values["conv1"] > 0.0)
+    d |= _conv_gradients("conv1", weights, values["input"], d["conv1"])
+    return d
 
 
 def parameter_count() -> int:
@@ -156,11 +177,6 @@ def _conv(values: Array, weights: Weights, layer: str) -> Array:
 
 def _pool(values: Array) -> Array:
     return np.asarray(max_pool2d(values, POOL))
-
-
-def _through_pool_and_relu(d_pooled: Array, relu: Array, conv: Array) -> Array:
-    d_relu = grad.max_pool2d_input(relu, d_pooled, POOL)
-    return np.asarray(d_relu * (conv > 0.0))
 
 
 def _conv_gradients(layer: str, weights: Weights, layer_input: Array, d_out: Array) -> Weights:

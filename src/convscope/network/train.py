@@ -173,6 +173,8 @@ def check_weights(weights: dict[str, np.ndarray], where: str) -> None:
                 f"weights {where!r}: {name} is {value.dtype} of shape {value.shape}, "
                 f"expected numbers of shape {shape}; {_expected()}"
             )
+        if not np.isfinite(value).all():
+            raise ValueError(f"weights {where!r}: {name} holds NaN or infinity; retrain it")
 
 
 def _expected() -> str:
