@@ -38,6 +38,11 @@ def test_an_out_folder_that_does_not_exist_is_refused_before_training(tmp_path: 
     assert "--out: folder" in result.output and "does not exist" in result.output
 
 
+def test_an_out_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["train-digits", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "is a folder; give a file" in result.output
+
+
 def test_a_weights_file_of_the_wrong_shape_is_refused(tmp_path: Path) -> None:
     weights = bundled_weights()
     weights["linear.weight"] = np.zeros((10, 32))

@@ -8,6 +8,7 @@ Bad input ends with a one-line message and exit status 2.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -74,11 +75,22 @@ def train_digits(
             raise ValueError("--weights goes with --evaluate; to write weights, use --out")
         config = TrainingConfig(seed, epochs, batch_size, learning_rate, momentum, steps)
         target = out or bundled_weights_path()
-        if not target.resolve().parent.is_dir():
-            raise ValueError(f"--out: folder {str(target.resolve().parent)!r} does not exist")
+        _check_target(target)
         _train(console, config, target)
     except ValueError as error:
         raise _fail(str(error)) from None
+    except OSError as error:
+        raise _fail(f"--out: could not write {str(error.filename)!r}: {error.strerror}") from None
+
+
+def _check_target(target: Path) -> None:
+    folder = target.resolve().parent
+    if target.is_dir():
+        raise ValueError(f"--out: {str(target)!r} is a folder; give a file, e.g. weights.npz")
+    if not folder.is_dir():
+        raise ValueError(f"--out: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"--out: folder {str(folder)!r} is not writable; give another --out")
 
 
 def _evaluate(console: Console, path: Path) -> None:
