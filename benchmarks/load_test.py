@@ -157,7 +157,7 @@ class Learner:
         if page is None:
             return
         assets = set(_ASSET.findall(page.text))
-        assets |= {f"/static/js/{module}" for module in _MODULE.findall(page.text)}
+        assets |= {f"/static/{module}" for module in _MODULE.findall(page.text)}
         for asset in sorted(assets):
             await self.call("GET asset", "GET", asset)
         for kernel in await self.kernel_names():

@@ -47,7 +47,7 @@ def test_python_code_is_coloured_by_pygments() -> None:
 def test_directive_becomes_placeholder_with_initial_state() -> None:
     lesson = render_lesson_text(CALCULATOR)
     assert 'data-widget="calculator"' in lesson.html
-    assert 'data-module="widgets/calculator.js"' in lesson.html
+    assert 'data-module="widgets/calculator/calculator.js"' in lesson.html
     (state,) = embedded_states(lesson.html)
     assert state["trace"]["output"] == [["6", "8"], ["12", "14"]]
     assert lesson.widgets == ["calculator"]

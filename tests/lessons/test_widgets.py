@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-import convscope.web
 from convscope.lessons.widgets import WIDGETS, torch_check
+from convscope.widgets.assets import asset_file
 
 GRADIENT = [[10 * (r + 1) * (c + 1) for c in range(5)] for r in range(5)]
 SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
 
 
-def test_every_widget_names_a_module_that_ships() -> None:
-    static = Path(convscope.web.__file__).parent / "static" / "js"
+def test_every_widget_names_a_module_and_styles_that_ship() -> None:
     for widget in WIDGETS.values():
-        assert (static / widget.module).is_file(), widget.module
+        assert asset_file(widget.module) == widget.esm, widget.module
+        assert widget.css is None or asset_file(str(widget.stylesheet)) == widget.css
 
 
 def test_flip_turns_the_kernel_and_true_convolution_commutes() -> None:

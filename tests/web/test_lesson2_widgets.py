@@ -27,7 +27,7 @@ GOOD = [
     ("GET", "/lessons", None),
     ("GET", "/lessons/stride-padding-pooling", None),
     ("GET", "/static/css/lesson2.css", None),
-    ("GET", "/static/js/widgets/_parts.js", None),
+    ("GET", "/static/widgets/_common/_parts.js", None),
     ("POST", "/api/widgets/padding_modes", PAD),
     ("POST", "/api/widgets/padding_modes", with_(PAD, padding="same", kernel_size=4)),
     ("POST", "/api/widgets/padding_modes", with_(PAD, padding=3, photo="chelsea")),

@@ -1,9 +1,11 @@
 """``convscope export``: lessons as a static site that works from ``file://`` and any host.
 
-Each lesson becomes ``<slug>.html`` beside an ``index.html``; styles go to ``assets/css/`` and
-pictures to ``assets/media/``. Nothing is fetched at run time: the widget modules travel inside
-the page as ``data:`` URLs (Chromium refuses module files from ``file://``), and every state a
-widget may show is computed now, by the same builders the server uses, and written into its
+Each lesson becomes ``<slug>.html`` beside an ``index.html``; the page-wide styles go to
+``assets/css/``, each widget's own styles to ``assets/`` under the address the server serves
+them at below ``/static/`` (``assets/widgets/params/params.css``), pictures to
+``assets/media/``. Nothing is fetched at run time: the widget modules travel inside the page
+as ``data:`` URLs (Chromium refuses module files from ``file://``), and every state a widget
+may show is computed now, by the same builders the server uses, and written into its
 placeholder (see :mod:`.variants`). The page's host shim finds them there.
 """
 
@@ -24,6 +26,7 @@ from ..lessons.sources import LessonLibrary
 from ..lessons.summary import lesson_summary
 from ..lessons.widgets import WIDGETS, Widget
 from ..page_policy import meta_policy
+from ..widgets.assets import asset_file
 from ..widgets.bundle import STATIC, bundle_file, bundle_module, data_url
 from ..widgets.media import MediaFolder
 from .files import prepare_folder, refuse_links, write_atomic
@@ -31,6 +34,8 @@ from .variants import pack, state_table
 
 PALETTE = Path(__file__).resolve().parents[1] / "data" / "palette.css"
 STYLESHEETS = [PALETTE, *sorted((STATIC / "css").glob("*.css"))]
+WIDGET_STYLESHEETS = sorted({w.stylesheet for w in WIDGETS.values() if w.stylesheet is not None})
+"""The addresses of the widgets' own styles, copied to ``assets/`` under the same address."""
 _LESSON_LINK = re.compile(r'href="/lessons/(?P<slug>[A-Za-z0-9_.-]+)"')
 # The pages extend shell.html, the page shell `convscope serve` shares (convscope/templates/).
 SHELL = Path(__file__).resolve().parents[1] / "templates"
@@ -65,9 +70,9 @@ def export_site(source: Path | None, out: Path, *, force: bool = False) -> Expor
     summary = ExportSummary(root)
     media = MediaFolder(lambda name, data: write_atomic(root, name, data))
     pages = ["index.html", *(f"{slug}.html" for slug in library.slugs())]
-    refuse_links(
-        root, [*pages, *(f"assets/css/{sheet.name}" for sheet in STYLESHEETS), media.prefix]
-    )
+    sheet_files = [f"assets/css/{sheet.name}" for sheet in STYLESHEETS]
+    sheet_files += [f"assets/{address}" for address in WIDGET_STYLESHEETS]
+    refuse_links(root, [*pages, *sheet_files, media.prefix])
     sheets = _copy_stylesheets(root)
     lessons = [library.render(slug) for slug in library.slugs()]
     for at, lesson in enumerate(lessons):
@@ -94,6 +99,8 @@ def export_site(source: Path | None, out: Path, *, force: bool = False) -> Expor
 def _copy_stylesheets(root: Path) -> list[str]:
     for sheet in STYLESHEETS:
         write_atomic(root, f"assets/css/{sheet.name}", sheet.read_bytes())
+    for address in WIDGET_STYLESHEETS:
+        write_atomic(root, f"assets/{address}", asset_file(address).read_bytes())
     return [sheet.name for sheet in STYLESHEETS]
 
 

@@ -33,12 +33,14 @@ JUPYTER_CLASS = "cs-jupyter"
 _PAGE_LEVEL = re.compile(r"(^|[},;\s])(:root|html|body)(\s*\{)", re.MULTILINE)
 
 
-def scoped_css() -> str:
+def scoped_css(own: Path | None = None) -> str:
     """Return convscope's styles nested under ``.cs-jupyter``, so a notebook keeps its own look.
 
-    The page-level rules (``:root``, ``body``) apply to the widget's own element instead.
+    ``own`` is the widget's own stylesheet (:attr:`~convscope.widgets.base.Widget.css`), added
+    after the page-wide ones as the lesson page links it. The page-level rules (``:root``,
+    ``body``) apply to the widget's own element instead.
     """
-    sheets = [PALETTE, *sorted((STATIC / "css").glob("*.css"))]
+    sheets = [PALETTE, *sorted((STATIC / "css").glob("*.css")), *([own] if own else [])]
     text = "\n".join(sheet.read_text(encoding="utf-8") for sheet in sheets)
     nested = _PAGE_LEVEL.sub(r"\1&\3", text)
     return f".{JUPYTER_CLASS} {{\n{nested}\n}}\n"
@@ -184,7 +186,7 @@ def widget_class(widget: Widget) -> type[ConvscopeWidget]:
         "__module__": "convscope.widgets",
         "widget": widget,
         "_esm": notebook_module(widget.module),
-        "_css": scoped_css(),
+        "_css": scoped_css(widget.css),
         **traits,
     }
     return type(name, (ConvscopeWidget,), namespace)

@@ -42,6 +42,17 @@ class Lesson:
     placed: tuple[PlacedWidget, ...] = ()
     pieces: tuple[str, ...] = ()
 
+    @property
+    def stylesheets(self) -> list[str]:
+        """The addresses of the styles its placed widgets bring (``widgets/params/params.css``).
+
+        In the registry's order, each once, so a page links them the same way whatever order
+        the lesson places its widgets in.
+        """
+        placed = {placed.name for placed in self.placed}
+        sheets = [widget.stylesheet for name, widget in WIDGETS.items() if name in placed]
+        return list(dict.fromkeys(sheet for sheet in sheets if sheet is not None))
+
     def html_with(self, scripts: Callable[[PlacedWidget], str]) -> str:
         """Return the body with each placed widget's state script replaced by ``scripts(it)``."""
         if not self.pieces:

@@ -15,12 +15,13 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ..lessons import Lesson, render_lesson
 from ..lessons.sources import LessonLibrary
 from ..lessons.summary import lesson_summary
+from ..widgets.assets import MEDIA_TYPES, asset_file
 
 # The pages extend shell.html, the page shell the static export shares (convscope/templates/).
 SHELL = Path(__file__).resolve().parents[1] / "templates"
@@ -136,11 +137,25 @@ def palette() -> Response:
     return Response(text, media_type="text/css")
 
 
+def widget_asset(folder: str, name: str) -> FileResponse:
+    """Return a widget's script or stylesheet by its address (``/static/widgets/flip/flip.js``).
+
+    The addresses are those of :mod:`convscope.widgets.assets`, the ones the exporter and the
+    notebook bundle from; nothing else in a widget's folder (its Python) is served.
+    """
+    try:
+        path = asset_file(f"widgets/{folder}/{name}")
+    except ValueError as error:
+        raise HTTPException(404, str(error)) from None
+    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix])
+
+
 def page_router() -> APIRouter:
     """Return the router of the HTML pages."""
     router = APIRouter(include_in_schema=False)
     router.add_api_route("/", index, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route("/palette.css", palette, methods=["GET"])
+    router.add_api_route("/static/widgets/{folder}/{name}", widget_asset, methods=["GET"])
     router.add_api_route("/lessons", lessons_index, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route("/lessons/{name}", lesson, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route("/api/lessons/version", lessons_version, methods=["GET"])

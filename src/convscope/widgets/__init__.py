@@ -19,8 +19,10 @@ from typing import Any
 def __getattr__(name: str) -> Any:
     # The one sanctioned upward reference (tests/test_layers.py allows it by name): the
     # notebook classes, looked up lazily so `convscope.widgets.base` never loads anywidget.
-    if name.startswith("__"):
-        raise AttributeError(name)
+    # Only capitalised names (`Calculator`, `CLASSES`): a lower-case one is a widget's folder,
+    # which `from convscope.widgets import flip` must import, not look up in the notebook.
+    if not name[:1].isupper():
+        raise AttributeError(f"module 'convscope.widgets' has no attribute {name!r}")
     jupyter = importlib.import_module("convscope.jupyter")
     try:
         return getattr(jupyter, name)

@@ -18,6 +18,7 @@ from typing import Annotated, Any, NamedTuple
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from ..tracing.numbers import format_number
+from .assets import asset_url
 from .refusals import refusal
 
 Number = int | float
@@ -77,8 +78,9 @@ class Widget:
         The pydantic model that validates what the lesson or the browser sends.
     build : callable
         ``build(inputs) -> dict``: the widget's whole state, computed by the engine.
-    module : str
-        The ES module under ``web/static/js/`` that renders the state.
+    esm : Path
+        The ES module that renders the state (``render({ model, el })``), in the widget's folder:
+        ``Path(__file__).with_name("flip.js")``, as an anywidget class names its ``_esm``.
     directive : callable or None
         ``directive(raw, site) -> dict``: the state for a lesson directive's TOML, for widgets
         whose directive takes more than the API does (a teacher's snippet or question, which
@@ -92,15 +94,28 @@ class Widget:
         (the gallery's ``/api/gallery/camera/sobel_x.jpg?side=480``), computed directly, so a
         host with no server (an export, a notebook) shows it too. ``None`` for an address that
         names no picture (an upload route). ``None``: the widget's states name no pictures.
+    css : Path or None
+        The widget's own styles, beside its module; ``None`` when the page-wide styles suffice.
     """
 
     name: str
     inputs: type[WidgetInputs]
     build: Callable[[Any], dict[str, Any]]
-    module: str
+    esm: Path
     directive: Callable[[dict[str, Any], DirectiveSite], dict[str, Any]] | None = None
     exported: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     picture: Callable[[str], Picture | None] | None = None
+    css: Path | None = None
+
+    @property
+    def module(self) -> str:
+        """The ES module's address (``widgets/flip/flip.js``), the same for every host."""
+        return asset_url(self.esm)
+
+    @property
+    def stylesheet(self) -> str | None:
+        """The stylesheet's address (``widgets/params/params.css``), or ``None``."""
+        return None if self.css is None else asset_url(self.css)
 
     def state(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Return the state for unvalidated ``raw`` inputs (pydantic errors propagate)."""

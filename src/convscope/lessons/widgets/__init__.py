@@ -1,22 +1,23 @@
 """The widgets a lesson can place, by directive name.
 
-Adding a widget: write ``<name>.py`` here with an inputs model, ``build_state`` and ``WIDGET``,
-add it to :data:`WIDGETS`, and put ``web/static/js/widgets/<name>.js`` beside the others. The
-lesson directive ```` ```{name} ```` and the route ``POST /api/widgets/<name>`` then exist.
+Adding a widget: make its folder ``convscope/widgets/<name>/`` (``__init__.py`` with an inputs
+model, ``build_state`` and ``WIDGET``; ``<name>.js``; ``<name>.css`` if it needs styles of its
+own) and add it to :data:`WIDGETS`. The lesson directive ```` ```{name} ```` and the route
+``POST /api/widgets/<name>`` then exist. Widgets not yet moved to their folder are still
+modules here (see ``docs/architecture.md``).
 """
 
 from __future__ import annotations
 
+from ...widgets import flip, params
 from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from . import (
     calculator,
     channels,
     checkerboard,
     code_trace,
-    flip,
     gallery,
     padding_modes,
-    params,
     pooling,
     quick_check,
     quiz,

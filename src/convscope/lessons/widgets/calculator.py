@@ -15,6 +15,7 @@ from ... import kernels
 from ...engine import ConvSpec
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .explain import explained_trace
 
@@ -120,5 +121,5 @@ def build_state(inputs: CalculatorInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="calculator", inputs=CalculatorInputs, build=build_state, module="widgets/calculator.js"
+    name="calculator", inputs=CalculatorInputs, build=build_state, esm=LEGACY_JS / "calculator.js"
 )

@@ -15,6 +15,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from ...engine import ConvSpec
 from ...tracing.numbers import format_number, sum_terms
 from ...tracing.step import trace
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import NumberGrid, Widget, WidgetInputs, grid, text_grid
 from .explain import explained_step
 
@@ -180,5 +181,5 @@ def build_state(inputs: ChannelsInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="channels", inputs=ChannelsInputs, build=build_state, module="widgets/channels.js"
+    name="channels", inputs=ChannelsInputs, build=build_state, esm=LEGACY_JS / "channels.js"
 )

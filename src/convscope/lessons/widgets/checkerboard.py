@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ...engine import avg_pool2d, conv_transpose2d
 from ...render.images import PHOTOS
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, text_grid
 from .padding_modes import PhotoName
 from .pictures import grey_photo, png_url, to_grey_levels
@@ -110,5 +111,5 @@ WIDGET = Widget(
     name="checkerboard",
     inputs=CheckerboardInputs,
     build=build_state,
-    module="widgets/checkerboard.js",
+    esm=LEGACY_JS / "checkerboard.js",
 )

@@ -26,6 +26,7 @@ from pygments.lexers import PythonLexer
 
 from ...tracing.code import trace_source
 from ...tracing.numbers import format_number
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import DirectiveSite, Widget, WidgetInputs, text_grid
 from .snippet import MAX_SNIPPET_CHARS, snippet_problem, snippet_source, traced_snippet
 
@@ -333,6 +334,6 @@ WIDGET = Widget(
     name="code_trace",
     inputs=CodeTraceInputs,
     build=build_state,
-    module="widgets/code_trace.js",
+    esm=LEGACY_JS / "code_trace.js",
     directive=directive_state,
 )

@@ -20,6 +20,7 @@ from ... import kernels
 from ...render.images import MAX_UPLOAD_BYTES, PHOTOS, encode_jpeg, filter_photo, load_photo, shrink
 from ...render.images import shown_as as _shown_as
 from ...tracing.numbers import format_number
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Picture, Widget, WidgetInputs, text_grid
 from ..mathml import math_to_mathml
 
@@ -151,6 +152,6 @@ WIDGET = Widget(
     name="gallery",
     inputs=GalleryInputs,
     build=build_state,
-    module="widgets/gallery.js",
+    esm=LEGACY_JS / "gallery.js",
     picture=picture,
 )

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ...engine import ConvSpec, pad, padding_mask
 from ...render.images import PHOTOS
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .pictures import grey_photo, jpeg_url
 
@@ -116,5 +117,5 @@ WIDGET = Widget(
     name="padding_modes",
     inputs=PaddingModesInputs,
     build=build_state,
-    module="widgets/padding_modes.js",
+    esm=LEGACY_JS / "padding_modes.js",
 )

@@ -24,6 +24,7 @@ from ...engine.pool import PoolSpec, window_positions
 from ...render.images import PHOTOS
 from ...tracing.numbers import format_number
 from ...tracing.pooling import PoolStep, PoolTrace, trace_pool
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .field_errors import field_error
 from .padding_modes import PhotoName
@@ -309,5 +310,5 @@ def build_state(inputs: PoolingInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="pooling", inputs=PoolingInputs, build=build_state, module="widgets/pooling.js"
+    name="pooling", inputs=PoolingInputs, build=build_state, esm=LEGACY_JS / "pooling.js"
 )

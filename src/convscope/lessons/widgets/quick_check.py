@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ...tracing.numbers import format_number
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs
 from .own_question import MAX_SEALED_CHARS, own_state, question_directive
 from .variants import GENERATORS
@@ -93,6 +94,6 @@ WIDGET = Widget(
     name="quick_check",
     inputs=QuickCheckInputs,
     build=build_state,
-    module="widgets/quiz.js",
+    esm=LEGACY_JS / "quiz.js",
     directive=question_directive(QuickCheckInputs, build_state),
 )

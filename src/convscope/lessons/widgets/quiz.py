@@ -20,6 +20,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from ...engine import ConvSpec, param_count
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs
 from .own_question import MAX_SEALED_CHARS, own_state, question_directive
 
@@ -245,6 +246,6 @@ WIDGET = Widget(
     name="quiz",
     inputs=QuizInputs,
     build=build_state,
-    module="widgets/quiz.js",
+    esm=LEGACY_JS / "quiz.js",
     directive=question_directive(QuizInputs, build_state),
 )

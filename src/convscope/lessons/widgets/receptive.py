@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...engine import ConvSpec, path_counts, receptive_field
 from ...engine.pool import PoolSpec
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, text_grid
 from .field_errors import field_error
 from .pictures import heat_levels
@@ -212,5 +213,5 @@ def build_state(inputs: ReceptiveInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="receptive", inputs=ReceptiveInputs, build=build_state, module="widgets/receptive.js"
+    name="receptive", inputs=ReceptiveInputs, build=build_state, esm=LEGACY_JS / "receptive.js"
 )

@@ -15,6 +15,7 @@ import threading
 from typing import Any
 
 from ...tracing.numbers import format_number
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from ..speed import SpeedMeasurement, measure_lesson_speedup
 
@@ -98,7 +99,7 @@ WIDGET = Widget(
     name="speed",
     inputs=SpeedInputs,
     build=build_state,
-    module="widgets/speed.js",
+    esm=LEGACY_JS / "speed.js",
     directive=_page_state,
     exported=for_export,
 )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from ...tracing.step import trace
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .explain import explained_step
 
@@ -39,4 +40,4 @@ def build_state(inputs: StepInputs) -> dict[str, Any]:
     }
 
 
-WIDGET = Widget(name="step", inputs=StepInputs, build=build_state, module="widgets/step.js")
+WIDGET = Widget(name="step", inputs=StepInputs, build=build_state, esm=LEGACY_JS / "step.js")

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...engine import conv2d
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 
 
@@ -69,5 +70,5 @@ def build_state(inputs: TorchCheckInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="torch_check", inputs=TorchCheckInputs, build=build_state, module="widgets/torch_check.js"
+    name="torch_check", inputs=TorchCheckInputs, build=build_state, esm=LEGACY_JS / "torch_check.js"
 )

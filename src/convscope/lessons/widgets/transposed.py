@@ -16,6 +16,7 @@ from pydantic import Field
 
 from ...tracing.numbers import format_number
 from ...tracing.transposed import TransposedTrace, trace_transposed
+from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from .explain import explained_trace
 from .field_errors import field_error
@@ -155,5 +156,5 @@ def build_state(inputs: TransposedInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="transposed", inputs=TransposedInputs, build=build_state, module="widgets/transposed.js"
+    name="transposed", inputs=TransposedInputs, build=build_state, esm=LEGACY_JS / "transposed.js"
 )

@@ -7,8 +7,8 @@
 // still there, and adds its box after the placeholder. When the server does not run edited
 // code (a network address without --allow-code), the box says so instead of offering to run.
 
-import codeTrace from "./widgets/code_trace.js";
-import { button, h } from "./widgets/_grid.js";
+import codeTrace from "../widgets/code_trace/code_trace.js";
+import { button, h } from "../widgets/_common/_grid.js";
 
 const PLACEHOLDERS = [...document.querySelectorAll('.cs-widget[data-widget="code_trace"]')];
 const PROGRAMS = PLACEHOLDERS.map((el) => {

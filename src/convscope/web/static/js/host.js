@@ -1,8 +1,9 @@
 // The page's host for widgets: the narrow part of anywidget's model that widgets use.
 //
 // Each placeholder `.cs-widget[data-widget][data-module]` carries its initial state as JSON.
-// The host imports the widget's module, builds a model from that state and calls
-// `render({ model, el })`. `model.save_changes()` sends the model's `inputs` to
+// The host imports the widget's module from /static/<data-module> (the module's address in
+// convscope.widgets.assets: widgets/<name>/<name>.js), builds a model from that state and
+// calls `render({ model, el })`. `model.save_changes()` sends the model's `inputs` to
 // POST /api/widgets/<name>; the server's answer replaces the state and fires change events.
 // Errors from the server go next to the control they name (an element with
 // `data-error-for="<field>"` inside the widget), in the server's own words.
@@ -179,7 +180,7 @@ async function mount(el) {
   const state = JSON.parse(el.querySelector("script.cs-state").textContent);
   const initial = structuredClone(state.inputs);
   const variants = STATIC_MODULES ? readJson(el.querySelector("script.cs-variants")) ?? {} : null;
-  const url = STATIC_MODULES ? STATIC_MODULES[el.dataset.module] : `/static/js/${el.dataset.module}`;
+  const url = STATIC_MODULES ? STATIC_MODULES[el.dataset.module] : `/static/${el.dataset.module}`;
   const module = await import(url);
   el.replaceChildren();
   const model = new HostModel(name, state, el, variants);

@@ -2,9 +2,9 @@
 // click any output cell to see its calculation, or animate the kernel sliding over the input.
 // Every number comes from the server's state; this module only draws it and sends edits.
 
-import { appendEquation, button, choice, errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
-import { sizeBox } from "./_parts.js";
-import { legend, stepView } from "./_step_view.js";
+import { appendEquation, button, choice, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
+import { sizeBox } from "../_common/_parts.js";
+import { legend, stepView } from "../_common/_step_view.js";
 
 const SPEEDS = [["1400", "slow"], ["700", "medium"], ["300", "fast"]];
 const PATTERNS = {

@@ -2,7 +2,7 @@
 // shows each channel's window, kernel slice and products, each channel's sum, and their total;
 // with several kernels, one output map per kernel. The numbers all come from the server.
 
-import { appendEquation, errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
 
 const SIGN_CLASS = { pos: "cs-pos", neg: "cs-neg", zero: "cs-zero" };
 

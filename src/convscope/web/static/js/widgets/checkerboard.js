@@ -2,8 +2,8 @@
 // upsampled with an all-ones kernel counts the stamps landing on each cell; uneven counts print
 // a grid pattern, which the same upsampling of a small photograph shows on a real picture.
 
-import { choice, h, keepFocus, numberGrid, redrawnOnChange } from "./_grid.js";
-import { errorSlot, fieldset, numberChoices, photoChoice, picture, send } from "./_parts.js";
+import { choice, h, keepFocus, numberGrid, redrawnOnChange } from "../_common/_grid.js";
+import { errorSlot, fieldset, numberChoices, photoChoice, picture, send } from "../_common/_parts.js";
 
 function controls(model) {
   const inputs = model.get("inputs");

@@ -3,7 +3,7 @@
 // recorded when that line ran; a loop line opens one card per pass (its indices, the window,
 // the element-wise product and the sum). Nothing here is computed: it is all in the state.
 
-import { button, h, numberGrid } from "./_grid.js";
+import { button, h, numberGrid } from "../_common/_grid.js";
 
 const SIGN_CLASS = { pos: "cs-pos", neg: "cs-neg", zero: "cs-zero" };
 

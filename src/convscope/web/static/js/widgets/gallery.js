@@ -3,7 +3,7 @@
 // own picture, answered as data: URLs and kept only in this page's memory); they load lazily,
 // so the lesson stays light until the gallery is on screen.
 
-import { appendEquation, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "./_grid.js";
+import { appendEquation, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
 
 function send(model, changes) {
   model.set("inputs", { ...model.get("inputs"), ...changes });

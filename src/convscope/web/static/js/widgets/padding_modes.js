@@ -1,8 +1,8 @@
 // The `padding_modes` widget: one small grid padded four ways side by side, and a photograph
 // padded the same four ways. Border cells come from the server with a mask saying which they are.
 
-import { choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "./_grid.js";
-import { errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, withCell } from "./_parts.js";
+import { choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
+import { errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, withCell } from "../_common/_parts.js";
 
 const PADDINGS = [...numberChoices(0, 3), ["same", "'same'"]];
 

@@ -5,8 +5,8 @@
 // size formula and in the explanation, where a window past the edge is drawn on the input as the
 // windows see it: padding hatched, overhang dotted and empty.
 
-import { appendEquation, button, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "./_grid.js";
-import { editableGrid, errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, sizeBox } from "./_parts.js";
+import { appendEquation, button, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
+import { editableGrid, errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, sizeBox } from "../_common/_parts.js";
 
 class Pooling {
   constructor(model, el) {

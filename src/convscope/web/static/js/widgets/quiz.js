@@ -3,7 +3,7 @@
 // "New numbers" asks the server for a variant drawn from a new seed. A teacher's own question
 // (state.own) has fixed words and no variants; its inputs carry it sealed, unreadable here.
 
-import { button, h, keepFocus, parseTyped } from "./_grid.js";
+import { button, h, keepFocus, parseTyped } from "../_common/_grid.js";
 
 function send(model, changes) {
   model.set("inputs", { ...model.get("inputs"), ...changes });

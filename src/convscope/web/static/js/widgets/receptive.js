@@ -2,8 +2,8 @@
 // map; every map below shows how many paths lead from each of its cells to it (the receptive
 // field, centre counted most), and a table gives size and jump per layer, by formula and by engine.
 
-import { button, choice, h, keepFocus, numberGrid, redrawnOnChange } from "./_grid.js";
-import { errorSlot, fieldset, numberChoices, resetButton, send } from "./_parts.js";
+import { button, choice, h, keepFocus, numberGrid, redrawnOnChange } from "../_common/_grid.js";
+import { errorSlot, fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
 
 const KINDS = [["conv", "conv"], ["max", "max pool"], ["avg", "avg pool"]];
 

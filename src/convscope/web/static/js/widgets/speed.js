@@ -2,7 +2,7 @@
 // Every number and its words come from the state; this module only lays them out and asks
 // for a new measurement.
 
-import { button, errorSlot, h } from "./_grid.js";
+import { button, errorSlot, h } from "../_common/_grid.js";
 
 /** Return when the measurement finished, in the reader's own date and time format. */
 function when(iso) {

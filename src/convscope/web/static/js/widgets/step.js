@@ -1,7 +1,7 @@
 // The `step` widget: one output position of a convolution, worked out by hand.
 
-import { errorSlot, h, keepFocus, numberGrid, panel, placeGrid } from "./_grid.js";
-import { legend, stepView } from "./_step_view.js";
+import { errorSlot, h, keepFocus, numberGrid, panel, placeGrid } from "../_common/_grid.js";
+import { legend, stepView } from "../_common/_step_view.js";
 
 function inputGrid(state) {
   const { step } = state;

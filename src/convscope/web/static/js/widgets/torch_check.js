@@ -1,6 +1,6 @@
 // The `torch_check` widget: convscope's output next to PyTorch's, compared on the server.
 
-import { errorSlot, h, numberGrid, panel, redrawnOnChange } from "./_grid.js";
+import { errorSlot, h, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
 
 function shape(values) { return `(${values.join(", ")})`; }
 

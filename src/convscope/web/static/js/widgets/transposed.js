@@ -3,9 +3,9 @@
 // stamps and watch overlapping sums build up. Gather: an ordinary convolution over the input
 // with zeros inserted and the kernel turned 180°. Click any output cell to see both stories.
 
-import { button, choice, h, keepFocus, numberGrid, panel } from "./_grid.js";
-import { editableGrid, errorSlot, fieldset, numberChoices, resetButton, resized, send, sizeBox } from "./_parts.js";
-import { stepView } from "./_step_view.js";
+import { button, choice, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
+import { editableGrid, errorSlot, fieldset, numberChoices, resetButton, resized, send, sizeBox } from "../_common/_parts.js";
+import { stepView } from "../_common/_step_view.js";
 
 const REDUCED_MOTION = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
 

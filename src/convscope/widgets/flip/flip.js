@@ -2,7 +2,7 @@
 // and the commutativity check. Both results come in the state; the toggle only chooses which
 // one to show, and editing the kernel asks the server for new numbers.
 
-import { appendEquation, errorSlot, h, keepFocus, numberGrid, panel } from "./_grid.js";
+import { appendEquation, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
 
 const OPERATIONS = [
   { flip: false, key: "correlation", label: "Cross-correlation (PyTorch)", symbol: "⋆" },

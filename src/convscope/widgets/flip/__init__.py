@@ -7,12 +7,13 @@ computed by the engine.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ...engine import conv2d
-from ...widgets.base import Widget, WidgetInputs, grid, text_grid
+from ..base import Widget, WidgetInputs, grid, text_grid
 
 
 class FlipInputs(WidgetInputs):
@@ -73,4 +74,6 @@ def build_state(inputs: FlipInputs) -> dict[str, Any]:
     }
 
 
-WIDGET = Widget(name="flip", inputs=FlipInputs, build=build_state, module="widgets/flip.js")
+WIDGET = Widget(
+    name="flip", inputs=FlipInputs, build=build_state, esm=Path(__file__).with_name("flip.js")
+)

@@ -2,7 +2,7 @@
 // calculator. Every number (the count, the formula with its numbers, the multiply-accumulates)
 // comes from the server; this module draws the form and sends what was typed.
 
-import { button, h, keepFocus, parseTyped } from "./_grid.js";
+import { button, h, keepFocus, parseTyped } from "../_common/_grid.js";
 
 const FIELDS = [
   ["in_channels", "in channels C_in"],

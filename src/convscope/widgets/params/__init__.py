@@ -7,13 +7,14 @@ formula out with the layer's own numbers, so a learner can check it by hand.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from ...engine import ConvSpec, mac_count, param_count
 from ...tracing.numbers import format_number
-from ...widgets.base import Widget, WidgetInputs
+from ..base import Widget, WidgetInputs
 
 Channels = Annotated[int, Field(ge=1, le=4096)]
 KernelSide = Annotated[int, Field(ge=1, le=15)]
@@ -126,4 +127,10 @@ def build_state(inputs: ParamsInputs) -> dict[str, Any]:
     }
 
 
-WIDGET = Widget(name="params", inputs=ParamsInputs, build=build_state, module="widgets/params.js")
+WIDGET = Widget(
+    name="params",
+    inputs=ParamsInputs,
+    build=build_state,
+    esm=Path(__file__).with_name("params.js"),
+    css=Path(__file__).with_name("params.css"),
+)
