@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from convscope.lessons.widgets import WIDGETS, torch_check
+from convscope.lessons.widgets import WIDGETS
+from convscope.widgets import torch_check
 from convscope.widgets.assets import asset_file
 
 GRADIENT = [[10 * (r + 1) * (c + 1) for c in range(5)] for r in range(5)]

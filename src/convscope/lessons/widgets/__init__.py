@@ -9,7 +9,7 @@ modules here (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
-from ...widgets import flip, params
+from ...widgets import flip, params, step, torch_check
 from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from . import (
     calculator,
@@ -23,8 +23,6 @@ from . import (
     quiz,
     receptive,
     speed,
-    step,
-    torch_check,
     transposed,
 )
 

@@ -17,7 +17,7 @@ from ...tracing.numbers import format_number
 from ...tracing.step import trace
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from .explain import explained_trace
+from ...widgets.explain import explained_trace
 
 MAX_INPUT = 12
 MAX_KERNEL = 7

@@ -17,7 +17,7 @@ from ...tracing.numbers import format_number, sum_terms
 from ...tracing.step import trace
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import NumberGrid, Widget, WidgetInputs, grid, text_grid
-from .explain import explained_step
+from ...widgets.explain import explained_step
 
 MAX_SIDE = 8
 MAX_KERNEL = 5

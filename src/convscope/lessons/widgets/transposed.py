@@ -18,7 +18,7 @@ from ...tracing.numbers import format_number
 from ...tracing.transposed import TransposedTrace, trace_transposed
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from .explain import explained_trace
+from ...widgets.explain import explained_trace
 from .field_errors import field_error
 
 

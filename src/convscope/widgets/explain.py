@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from ...tracing.numbers import format_number
-from ...tracing.step import ConvTrace
-from ...widgets.base import text_grid
+from ..tracing.numbers import format_number
+from ..tracing.step import ConvTrace
+from .base import text_grid
 
 
 def _signs(products: Any) -> list[list[str]]:

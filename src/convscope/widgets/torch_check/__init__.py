@@ -8,13 +8,13 @@ PyTorch numbers at all.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ...engine import conv2d
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs, grid, text_grid
+from ..base import Widget, WidgetInputs, grid, text_grid
 
 
 class TorchCheckInputs(WidgetInputs):
@@ -70,5 +70,8 @@ def build_state(inputs: TorchCheckInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="torch_check", inputs=TorchCheckInputs, build=build_state, esm=LEGACY_JS / "torch_check.js"
+    name="torch_check",
+    inputs=TorchCheckInputs,
+    build=build_state,
+    esm=Path(__file__).with_name("torch_check.js"),
 )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from ...tracing.step import trace
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from .explain import explained_step
+from ..base import Widget, WidgetInputs, grid, text_grid
+from ..explain import explained_step
 
 
 class StepInputs(WidgetInputs):
@@ -40,4 +40,6 @@ def build_state(inputs: StepInputs) -> dict[str, Any]:
     }
 
 
-WIDGET = Widget(name="step", inputs=StepInputs, build=build_state, esm=LEGACY_JS / "step.js")
+WIDGET = Widget(
+    name="step", inputs=StepInputs, build=build_state, esm=Path(__file__).with_name("step.js")
+)
