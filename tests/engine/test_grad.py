@@ -58,12 +58,15 @@ def _values(draw: st.DrawFn, shape: tuple[int, ...], integer: bool) -> np.ndarra
 
 
 def _torch_sides(padding: Any, kernel: tuple[int, int], dilation: tuple[int, int]) -> Any:
-    """Return ((top, bottom), (left, right)) by PyTorch's rules, read here, not the engine's."""
+    """Return ((top, bottom), (left, right)) by PyTorch's rules ('full': d(k - 1) every side),
+    read here, not the engine's."""
     if padding == "valid":
         return ((0, 0), (0, 0))
+    spans = [d * (k - 1) for d, k in zip(dilation, kernel, strict=True)]
     if padding == "same":
-        spans = [d * (k - 1) for d, k in zip(dilation, kernel, strict=True)]
         return tuple((s // 2, s - s // 2) for s in spans)
+    if padding == "full":
+        return tuple((s, s) for s in spans)
     if isinstance(padding, int):
         return ((padding, padding), (padding, padding))
     if isinstance(padding[0], int):
@@ -114,7 +117,7 @@ def conv_cases(draw: st.DrawFn, modes: tuple[str, ...] = tuple(TORCH_MODE)) -> C
                 st.tuples(st.integers(0, 2), st.integers(0, 2)),
                 st.tuples(st.integers(0, 2), st.integers(0, 2)),
             ),
-            st.sampled_from(["valid", "same"]),
+            st.sampled_from(["valid", "same", "full"]),
         )
     )
     if padding == "same":
