@@ -175,3 +175,23 @@ def test_the_documented_gradient_json_is_what_trace_grad_gives() -> None:
     example = json.loads(document.split("```json\n")[2].split("```")[0])
     traced = trace_grad([[1, 2, 3], [4, 5, 6]], [[1, -1]], [[1, 0], [0, 2]])
     assert traced.at(0, 1).to_json() == example
+
+
+def test_every_rendering_shows_the_products_and_the_sum() -> None:
+    import io
+
+    from rich.console import Console
+
+    step = trace_grad([[1, 2, 3], [4, 5, 6]], [[1, -1]], [[1, 0], [0, 2]]).at(0, 1)
+    markdown = step.to_markdown()
+    assert markdown.startswith("**∂L/∂weight[0, 1] = 14**")
+    assert "| output[1, 1] | 2 | input[1, 2] | 6 | 12 |" in markdown
+    assert "Sum: 2 + 0 + 0 + 12 = 14" in markdown
+    html = step.to_html()
+    assert '<td>input[1, 2]</td><td class="cs-cell">6</td><td class="cs-cell">12</td>' in html
+    assert "<style>" in step._repr_html_()
+    console = Console(file=io.StringIO(), width=100)
+    console.print(step)
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "∂L/∂weight[0, 1] = 14" in shown
+    assert "sum: 2 + 0 + 0 + 12 = 14" in shown

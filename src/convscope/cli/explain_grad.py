@@ -7,7 +7,6 @@ output's gradient is given directly (``--grad-output``).
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
@@ -64,17 +63,14 @@ def explain_gradient(
         step = traced.at(row, col, c_out=first, c_in=second)
     else:
         step = traced.at(row, col, n=first, c=second)
-    if output_format == "text":
-        console.print(step.to_text(), markup=False, highlight=False)
-    elif output_format == "markdown":
-        console.print(f"```\n{step.to_text()}\n```", markup=False, highlight=False)
-    elif output_format == "html":
-        console.print(f"<pre>{html.escape(step.to_text())}</pre>", markup=False, highlight=False)
-    else:
+    if output_format == "rich":
         console.print(Text(sentence, style="dim"), "\n")
-        console.print(step.to_text(), markup=False, highlight=False)
+        console.print(step)
         console.print()
         _print_map(console, traced, step)
+        return
+    rendered = {"text": step.to_text, "markdown": step.to_markdown, "html": step.to_html}
+    console.print(rendered[output_format](), markup=False, highlight=False, soft_wrap=True)
 
 
 def _print_all(console: Console, traced: GradTrace) -> None:

@@ -16,7 +16,7 @@ engine's own padded input and weight, and their sum is checked equal to the engi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +25,11 @@ from ..engine import Problem, prepare
 from ..engine._grad_views import source_cells
 from ..engine.arrays import as_numeric_array
 from ..engine.grad import conv2d_input, conv2d_weight
-from .numbers import format_number, jsonable, sum_terms
+from . import grad_views
+from .numbers import format_number, jsonable
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 Wrt = Literal["weight", "input"]
 DEFAULT_MAX_CELLS = 4096
@@ -115,39 +119,25 @@ class GradStep:
 
     def to_text(self) -> str:
         """Return the worked explanation: what is summed, one line per product, the total."""
-        lines = [f"{self.label} = {format_number(self.result)}", self._rule()]
-        for term in self.terms:
-            lines.append("  " + self._term_text(term))
-        if self.terms:
-            lines.append(f"  sum: {sum_terms(t.product for t in self.terms)}")
-        lines.append(f"  = {format_number(self.result)}")
-        return "\n".join(lines)
+        return grad_views.to_text(self)
 
-    def _rule(self) -> str:
-        if self.wrt == "weight":
-            return (
-                f"the sum, over the {len(self.terms)} output positions, of ∂L/∂output there × "
-                "the input cell this weight touched:"
-            )
-        return (
-            f"the sum, over the {len(self.terms)} (output cell, weight) pairs whose window "
-            "covered this cell, of ∂L/∂output × the weight on it (the transposed convolution):"
-        )
+    def to_markdown(self) -> str:
+        """Return the explanation as a Markdown fragment with a table of the products."""
+        return grad_views.to_markdown(self)
 
-    def _term_text(self, term: GradTerm) -> str:
-        position = term.output[len(term.output) - self.output_axes :]
-        where = f"output[{', '.join(str(k) for k in position)}]"
-        cell = f"input[{term.cell[0]}, {term.cell[1]}]"
-        if term.copies is not None:
-            cell += f" (padding, a copy of input[{term.copies[0]}, {term.copies[1]}])"
-        elif term.in_padding:
-            cell += " (zero padding)"
-        tap = f"weight[{term.tap[0]}, {term.tap[1]}]"
-        named = f"{cell}" if self.wrt == "weight" else f"{tap} at {cell}"
-        return (
-            f"{where}: ∂L/∂output {format_number(term.grad_output)} × {named} "
-            f"{format_number(term.factor)} = {format_number(term.product)}"
-        )
+    def to_html(self) -> str:
+        """Return the explanation as an HTML fragment styled only by ``cs-*`` classes."""
+        return grad_views.to_html(self)
+
+    def _repr_html_(self) -> str:
+        return grad_views.to_html(self, with_style=True)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        yield Text(f"{self.label} = {format_number(self.result)}", style="bold")
+        yield grad_views.rule(self)
+        yield grad_views.rich_table(self)
 
     def to_json(self) -> dict[str, Any]:
         """Return the step as JSON-able data."""
