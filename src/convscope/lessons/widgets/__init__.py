@@ -9,11 +9,9 @@ modules here (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
-from ...widgets import flip, params, step, torch_check
+from ...widgets import calculator, channels, flip, params, step, torch_check
 from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from . import (
-    calculator,
-    channels,
     checkerboard,
     code_trace,
     gallery,

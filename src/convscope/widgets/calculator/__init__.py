@@ -7,6 +7,7 @@ formula filled in with the current numbers, and the catalog kernels offered as p
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -15,9 +16,8 @@ from ... import kernels
 from ...engine import ConvSpec
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from ...widgets.explain import explained_trace
+from ..base import Widget, WidgetInputs, grid, text_grid
+from ..explain import explained_trace
 
 MAX_INPUT = 12
 MAX_KERNEL = 7
@@ -121,5 +121,8 @@ def build_state(inputs: CalculatorInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="calculator", inputs=CalculatorInputs, build=build_state, esm=LEGACY_JS / "calculator.js"
+    name="calculator",
+    inputs=CalculatorInputs,
+    build=build_state,
+    esm=Path(__file__).with_name("calculator.js"),
 )

@@ -8,6 +8,7 @@ sum, and the total, all read from :func:`convscope.trace`'s step.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -15,9 +16,8 @@ from pydantic import Field, ValidationInfo, field_validator
 from ...engine import ConvSpec
 from ...tracing.numbers import format_number, sum_terms
 from ...tracing.step import trace
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import NumberGrid, Widget, WidgetInputs, grid, text_grid
-from ...widgets.explain import explained_step
+from ..base import NumberGrid, Widget, WidgetInputs, grid, text_grid
+from ..explain import explained_step
 
 MAX_SIDE = 8
 MAX_KERNEL = 5
@@ -181,5 +181,9 @@ def build_state(inputs: ChannelsInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="channels", inputs=ChannelsInputs, build=build_state, esm=LEGACY_JS / "channels.js"
+    name="channels",
+    inputs=ChannelsInputs,
+    build=build_state,
+    esm=Path(__file__).with_name("channels.js"),
+    css=Path(__file__).with_name("channels.css"),
 )
