@@ -210,6 +210,22 @@ def test_float32_stays_float32_and_integers_stay_exact() -> None:
     assert grad.conv2d_weight(big, (2, 2), np.full((2, 2), 2**20))[0, 0] == 4 * 2**60
 
 
+@pytest.mark.parametrize("stride", [1, 2])
+def test_nan_reaches_exactly_the_gradients_torch_says(stride: int) -> None:
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=(2, 2, 7, 8)), rng.normal(size=(3, 2, 3, 3))
+    x[0, 1, 2, 7] = np.nan  # a cell only some taps meet
+    g = rng.normal(size=conv2d(x, w, stride=stride, padding=1).shape)
+    g[1, 2, 0, 0] = np.inf
+    tx = torch.tensor(x, requires_grad=True)
+    tw = torch.tensor(w, requires_grad=True)
+    F.conv2d(tx, tw, None, stride, 1).backward(torch.tensor(g))
+    ours_w = grad.conv2d_weight(x, w.shape, g, stride=stride, padding=1)
+    ours_x = grad.conv2d_input(x.shape, w, g, stride=stride, padding=1)
+    np.testing.assert_allclose(ours_w, tw.grad.numpy(), rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(ours_x, tx.grad.numpy(), rtol=1e-12, equal_nan=True)
+
+
 # -- conv1d and the transposed convolution ---------------------------------------------------
 
 

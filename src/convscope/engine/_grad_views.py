@@ -1,10 +1,9 @@
 """The two views behind every convolution gradient, on canonical arrays.
 
 - The *weight view*: a weight's gradient is the sum, over every output position, of the
-  output's gradient times the input cell that weight met there. Each kernel tap meets one
-  contiguous slice of the flattened padded input (:mod:`._flat`, the slices ``tap_gemm`` and
-  ``im2col_gemm`` read); stacked as one image's im2col matrix, they give every weight's
-  gradient from that image in one matrix product with the output's gradient.
+  output's gradient times the input cell that weight met there. The cells each kernel tap met
+  (a strided view of the padded input), stacked as one image's im2col matrix, give every
+  weight's gradient from that image in one matrix product with the output's gradient.
 - The *input view*: an input cell's gradient is the sum, over the output cells whose window
   covered it, of the output's gradient times the weight that sat on it: the transposed
   convolution of the output's gradient, computed by the engine's own algorithms.
@@ -21,7 +20,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import algorithms
-from ._flat import flatten
 from .padding import pad
 from .spec import ConvSpec, PaddingMode, Pair, SidePadding
 from .transpose import TransposeSpec, scatter
@@ -37,27 +35,35 @@ def weight_view(
     ``padded`` is the ``(N, C_in, Hp, Wp)`` padded input, ``grad`` the ``(N, C_out, H', W')``
     gradient of the correlation's output (its weight as used, i.e. already flipped if so).
     """
-    flat = flatten(padded, kernel_size, spec)
-    batch, out_channels = grad.shape[0], grad.shape[1]
-    groups, taps = spec.groups, len(flat.taps)
+    batch, out_channels, out_rows, out_cols = grad.shape
+    groups, taps = spec.groups, kernel_size[0] * kernel_size[1]
     group_channels, group_out = padded.shape[1] // groups, out_channels // groups
-    # The output's gradient laid out like the flat output: the wrapped columns hold zeros, so
-    # the input cells they would pair with add nothing.
-    laid_out = np.zeros((batch, out_channels, flat.out_rows, flat.cols), grad.dtype)
-    laid_out[..., : flat.out_cols] = grad[..., : flat.out_rows, : flat.out_cols]
-    grad_flat = laid_out.reshape(batch, groups, group_out, -1)[..., : flat.length]
-    # Per image, the taps' slices stacked as im2col rows, and one product for every weight.
-    columns = np.empty((groups, taps, group_channels, flat.length), padded.dtype)
+    grad_rows = grad.reshape(batch, groups, group_out, out_rows * out_cols)
+    # Per image, the cells each tap met stacked as im2col rows (only cells some output used:
+    # a NaN elsewhere must not reach a weight), and one product for every weight at once.
+    columns = np.empty((groups, taps, group_channels, out_rows, out_cols), padded.dtype)
     total = np.zeros((groups, group_out, taps * group_channels), grad.dtype)
     product = np.empty_like(total)
     for n in range(batch):
-        for i, tap in enumerate(flat.taps):
-            columns[:, i] = flat.tap_slice(tap)[n].reshape(groups, group_channels, flat.length)
-        stacked = columns.reshape(groups, taps * group_channels, flat.length)
-        np.matmul(grad_flat[n], stacked.swapaxes(-1, -2), out=product)
+        for i, (a, b) in enumerate(np.ndindex(*kernel_size)):
+            met = _tap_cells(padded[n], a, b, (out_rows, out_cols), spec)
+            columns[:, i] = met.reshape(groups, group_channels, out_rows, out_cols)
+        stacked = columns.reshape(groups, taps * group_channels, out_rows * out_cols)
+        np.matmul(grad_rows[n], stacked.swapaxes(-1, -2), out=product)
         total += product
     by_tap = total.reshape(groups, group_out, *kernel_size, group_channels)
     return np.moveaxis(by_tap, -1, 2).reshape(out_channels, group_channels, *kernel_size)
+
+
+def _tap_cells(image: NDArray[Any], a: int, b: int, out_size: Pair, spec: ConvSpec) -> NDArray[Any]:
+    # The (C, H', W') view of the padded cells kernel tap (a, b) meets, one per output.
+    (s_rows, s_cols), (d_rows, d_cols) = spec.stride, spec.dilation
+    top, left = a * d_rows, b * d_cols
+    return image[
+        :,
+        top : top + s_rows * (out_size[0] - 1) + 1 : s_rows,
+        left : left + s_cols * (out_size[1] - 1) + 1 : s_cols,
+    ]
 
 
 def input_view(
