@@ -29,6 +29,7 @@ def fails(*args: str) -> str:
 
 def test_weight_gradient_of_the_sum_adds_the_cells_that_weight_touched() -> None:
     shown = explain("--grad", "weight", "--at", "0,2")
+    assert "5×5 input ⋆ Sobel X (3×3) → 3×3 output" in shown
     assert "L = Σ output (every ∂L/∂output is 1)" in shown
     assert "∂L/∂weight[0, 2] = 720" in shown
     assert "sum: 30 + 40 + 50 + 60 + 80 + 100 + 90 + 120 + 150" in shown

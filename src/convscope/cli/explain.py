@@ -221,7 +221,7 @@ def _render(step: Step, output_format: str) -> RenderableType | str:
 def _explain_gradient(
     console: Console,
     wrt: str,
-    arrays: tuple[NDArray[Any], NDArray[Any]],
+    arrays: tuple[NDArray[Any], NDArray[Any], str],
     options: dict[str, Any],
     output_format: str,
 ) -> None:
@@ -311,7 +311,8 @@ def explain(
         kernel_values, title = parse_kernel(kernel)
         bias_value = None if bias is None else (int(bias) if bias.is_integer() else bias)
         if grad is not None:
-            _explain_gradient(console, grad, (image, kernel_values), locals(), output_format)
+            arrays = (image, kernel_values, title)
+            _explain_gradient(console, grad, arrays, locals(), output_format)
             return
         traced = trace(
             image,

@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.text import Text
 
 from ..engine import conv2d
-from ..tracing import GradStep, GradTrace, trace_grad
-from .explain import MAX_ALL_POSITIONS, UsageProblem, grid_table, parse_array
+from ..tracing import GradStep, GradTrace, trace, trace_grad
+from .explain import MAX_ALL_POSITIONS, UsageProblem, grid_table, headline, parse_array
 
 GRAD_CHOICES = ("weight", "input")
 
@@ -42,7 +42,7 @@ def loss_gradient(
 def explain_gradient(
     console: Console,
     wrt: str,
-    arrays: tuple[NDArray[Any], NDArray[Any]],
+    arrays: tuple[NDArray[Any], NDArray[Any], str],
     arguments: dict[str, Any],
     loss: tuple[str | None, str | None],
     position: tuple[int, int, int, int] | None,
@@ -51,7 +51,7 @@ def explain_gradient(
     """Print the step behind one gradient number, or every step when ``position`` is None."""
     if wrt not in GRAD_CHOICES:
         raise UsageProblem(f"--grad must be weight or input, got {wrt!r}")
-    image, kernel = arrays
+    image, kernel, title = arrays
     output = conv2d(image, kernel, **arguments)
     grad_output, sentence = loss_gradient(output, *loss)
     traced = trace_grad(image, kernel, grad_output, wrt=wrt, **arguments)  # type: ignore[arg-type]
@@ -64,6 +64,7 @@ def explain_gradient(
     else:
         step = traced.at(row, col, n=first, c=second)
     if output_format == "rich":
+        console.print(headline(image, kernel, title, trace(image, kernel, **arguments)))
         console.print(Text(sentence, style="dim"), "\n")
         console.print(step)
         console.print()
