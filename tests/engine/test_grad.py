@@ -226,6 +226,32 @@ def test_nan_reaches_exactly_the_gradients_torch_says(stride: int) -> None:
     np.testing.assert_allclose(ours_x, tx.grad.numpy(), rtol=1e-12, equal_nan=True)
 
 
+@pytest.mark.parametrize(
+    ("input_shape", "weight_shape", "kwargs"),
+    [
+        ((2, 16, 20, 20), (16, 16, 3, 3), {"padding": 1}),  # big enough for the cost model
+        ((2, 8, 21, 19), (8, 4, 3, 3), {"stride": 2, "groups": 2}),
+        ((1, 3, 30, 30), (8, 3, 5, 5), {"padding": 2, "dilation": 2}),
+    ],
+)
+def test_float32_gradients_equal_torch_to_float32_precision(
+    input_shape: tuple[int, ...], weight_shape: tuple[int, ...], kwargs: dict[str, Any]
+) -> None:
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(input_shape, dtype=np.float32)
+    w = rng.standard_normal(weight_shape, dtype=np.float32)
+    g = rng.standard_normal(conv2d(x, w, **kwargs).shape, dtype=np.float32)
+    tx = torch.tensor(x, requires_grad=True)
+    tw = torch.tensor(w, requires_grad=True)
+    F.conv2d(tx, tw, None, **kwargs).backward(torch.tensor(g))
+    for ours, theirs in (
+        (grad.conv2d_input(x.shape, w, g, **kwargs), tx.grad.numpy()),
+        (grad.conv2d_weight(x, w.shape, g, **kwargs), tw.grad.numpy()),
+    ):
+        assert ours.dtype == np.float32
+        np.testing.assert_allclose(ours, theirs, atol=1e-4 * np.abs(theirs).max())
+
+
 # -- conv1d and the transposed convolution ---------------------------------------------------
 
 
