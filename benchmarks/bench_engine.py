@@ -233,7 +233,7 @@ def image_impls() -> dict[str, Implementation]:
 def python_loop(x: np.ndarray, w: np.ndarray, case: Case) -> np.ndarray:
     """The lesson's own loop: ``cross_correlate`` from the first lesson's traced program.
 
-    It comes through :func:`convscope.lessons.speed.lesson_loop`, the loader the lesson's
+    It comes through :func:`convscope.widgets.speed.timing.lesson_loop`, the loader the lesson's
     ``speed`` widget times, and gets float64 arrays, as in the lesson.
     """
     if case.name != "P1":
@@ -244,7 +244,7 @@ def python_loop(x: np.ndarray, w: np.ndarray, case: Case) -> np.ndarray:
 
 @functools.cache
 def _lesson_loop() -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    from convscope.lessons.speed import lesson_loop
+    from convscope.widgets.speed.timing import lesson_loop
 
     return lesson_loop()
 
@@ -374,7 +374,7 @@ def _timed_turns(run: Callable[[], object], count: int) -> list[float]:
 
 def physical_limits() -> dict[str, float]:
     """Return this machine's float32 matmul GFLOP/s and copy bandwidth in GB/s."""
-    from convscope.lessons.speed import median_seconds
+    from convscope.widgets.speed.timing import median_seconds
 
     a = np.random.default_rng(0).random((2048, 2048), dtype=np.float32)
     b = a.copy()

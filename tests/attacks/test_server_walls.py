@@ -30,10 +30,10 @@ import pytest
 from PIL import Image
 
 from convscope.export.site import export_site
-from convscope.lessons.widgets.question_key import KEY_FILE_VARIABLE
 from convscope.page_policy import meta_policy, script_hash, served_policy
 from convscope.web import create_app
 from convscope.web.code_api import OFF_FOR_NETWORK
+from convscope.widgets.question_key import KEY_FILE_VARIABLE
 
 pytestmark = pytest.mark.attack
 

@@ -12,8 +12,8 @@ import pytest
 
 from convscope.lessons import Lesson, render_lesson_text
 from convscope.lessons.sources import LessonLibrary
-from convscope.lessons.widgets import snippet
 from convscope.tracing.sandbox import SandboxLimits
+from convscope.widgets.code_trace import snippet
 
 BOX_SUMS = """import numpy as np
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from convscope.lessons.widgets import speed as speed_widget
+from convscope.widgets import speed as speed_widget
 
 pytestmark = pytest.mark.anyio
 

@@ -4,7 +4,7 @@ With ``--workers N`` uvicorn starts N processes, each building its own app throu
 :func:`app_from_environment` (uvicorn needs an import string for that, not an app object); the
 choices of the command reach them as environment variables; the one secret, the key sealing a
 teacher's own questions, reaches them through a private file instead
-(:func:`~convscope.lessons.widgets.question_key.share_with_workers`), and every server process
+(:func:`~convscope.widgets.question_key.share_with_workers`), and every server process
 marks itself non-dumpable (:func:`forbid_inspection`). Nothing a learner does is kept in
 a process's memory: every request carries its widget's whole inputs, uploads are answered and
 forgotten, and the caches hold pure functions of the shipped files, so any worker can answer
@@ -145,8 +145,8 @@ def run_server(app: FastAPI, host: str, port: int, workers: int, library_root: P
     """Serve ``app`` (one process) or ``workers`` processes like it; Ctrl-C stops it quietly."""
     import uvicorn
 
-    from ..lessons.widgets.question_key import share_with_workers
     from ..web.pages import warm_up
+    from ..widgets.question_key import share_with_workers
 
     try:
         if workers == 1:

@@ -26,8 +26,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..lessons.widgets.code_trace import trace_view
 from ..tracing.sandbox import SandboxLimits, probe_walls, run_traced_source, unreadable_trace
+from ..widgets.code_trace import trace_view
 from .errors import error_json
 from .schemas import ErrorResponse
 

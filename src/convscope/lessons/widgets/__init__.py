@@ -9,18 +9,16 @@ modules here (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
-from ...widgets import calculator, channels, flip, params, step, torch_check
+from ...widgets import calculator, channels, code_trace, flip, params, speed, step, torch_check
 from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from . import (
     checkerboard,
-    code_trace,
     gallery,
     padding_modes,
     pooling,
     quick_check,
     quiz,
     receptive,
-    speed,
     transposed,
 )
 

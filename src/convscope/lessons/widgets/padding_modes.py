@@ -17,7 +17,7 @@ from ...engine import ConvSpec, pad, padding_mask
 from ...render.images import PHOTOS
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from .pictures import grey_photo, jpeg_url
+from ...widgets.pictures import grey_photo, jpeg_url
 
 MODES = ("zeros", "reflect", "replicate", "circular")
 RULES = {

@@ -26,9 +26,9 @@ from ...tracing.numbers import format_number
 from ...tracing.pooling import PoolStep, PoolTrace, trace_pool
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from .field_errors import field_error
+from ...widgets.field_errors import field_error
+from ...widgets.pictures import grey_photo, jpeg_url
 from .padding_modes import PhotoName
-from .pictures import grey_photo, jpeg_url
 
 PHOTO_SIDE = 128
 PHOTO_ROUNDS = 3

@@ -18,7 +18,7 @@ from pydantic import Field
 from ...tracing.numbers import format_number
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs
-from .own_question import MAX_SEALED_CHARS, own_state, question_directive
+from ...widgets.own_question import MAX_SEALED_CHARS, own_state, question_directive
 from .variants import GENERATORS
 
 Kind = Literal["output_size", "receptive_field", "transposed_shape", "own"]

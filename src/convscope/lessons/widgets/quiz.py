@@ -22,7 +22,7 @@ from ...tracing.numbers import format_number
 from ...tracing.step import trace
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs
-from .own_question import MAX_SEALED_CHARS, own_state, question_directive
+from ...widgets.own_question import MAX_SEALED_CHARS, own_state, question_directive
 
 CHOICE_IDS = ("a", "b", "c", "d")
 

@@ -19,8 +19,8 @@ from ...engine import ConvSpec, path_counts, receptive_field
 from ...engine.pool import PoolSpec
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, text_grid
-from .field_errors import field_error
-from .pictures import heat_levels
+from ...widgets.field_errors import field_error
+from ...widgets.pictures import heat_levels
 
 MAX_LAYERS = 5
 MAX_MEASURED = 640  # input side of the engine's measurement; larger fields are refused

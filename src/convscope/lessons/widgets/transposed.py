@@ -19,7 +19,7 @@ from ...tracing.transposed import TransposedTrace, trace_transposed
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from ...widgets.explain import explained_trace
-from .field_errors import field_error
+from ...widgets.field_errors import field_error
 
 
 class TransposedInputs(WidgetInputs):

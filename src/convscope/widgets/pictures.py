@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ...render.images import PHOTOS, encode_jpeg, encode_png, load_photo, shrink
+from ..render.images import PHOTOS, encode_jpeg, encode_png, load_photo, shrink
 
 HEAT_LEVELS = 5  # 0 = no path, 1 … 4 = a quarter of the largest count each
 

@@ -35,8 +35,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ...tracing.numbers import format_number
-from ...widgets.base import DirectiveSite, WidgetInputs
+from ..tracing.numbers import format_number
+from .base import DirectiveSite, WidgetInputs
 from .question_key import question_secret
 
 CHOICE_IDS = "abcdefgh"

@@ -26,11 +26,10 @@ from pygments.lexers import PythonLexer
 
 from ...tracing.code import trace_source
 from ...tracing.numbers import format_number
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import DirectiveSite, Widget, WidgetInputs, text_grid
+from ..base import DirectiveSite, Widget, WidgetInputs, text_grid
 from .snippet import MAX_SNIPPET_CHARS, snippet_problem, snippet_source, traced_snippet
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "lessons" / "examples"
 _EXAMPLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 MAX_GRID_CELLS = 144  # arrays up to 12×12 are drawn as grids; larger ones as NumPy's text
 
@@ -334,6 +333,6 @@ WIDGET = Widget(
     name="code_trace",
     inputs=CodeTraceInputs,
     build=build_state,
-    esm=LEGACY_JS / "code_trace.js",
+    esm=Path(__file__).with_name("code_trace.js"),
     directive=directive_state,
 )

@@ -1,6 +1,6 @@
 """The ``speed`` widget: the lesson's loop against ``convscope.conv2d``, timed on the server.
 
-The numbers come from :func:`convscope.lessons.speed.measure_lesson_speedup`. A lesson page
+The numbers come from :func:`convscope.widgets.speed.timing.measure_lesson_speedup`. A lesson page
 shows the measurement this process already holds (so a class opening the page at once does
 not make the server time the loop thirty times); the widget's "Measure again" button asks the
 API, which times afresh. At most one measurement runs at a time in a process: a request that
@@ -12,12 +12,12 @@ needs ``convscope serve``.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from ...tracing.numbers import format_number
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import DirectiveSite, Widget, WidgetInputs
-from ..speed import SpeedMeasurement, measure_lesson_speedup
+from ..base import DirectiveSite, Widget, WidgetInputs
+from .timing import SpeedMeasurement, measure_lesson_speedup
 
 
 class SpeedInputs(WidgetInputs):
@@ -99,7 +99,7 @@ WIDGET = Widget(
     name="speed",
     inputs=SpeedInputs,
     build=build_state,
-    esm=LEGACY_JS / "speed.js",
+    esm=Path(__file__).with_name("speed.js"),
     directive=_page_state,
     exported=for_export,
 )

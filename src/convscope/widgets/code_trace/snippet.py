@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ...tracing.sandbox import SandboxLimits, run_traced_source
-from ...widgets.base import DirectiveSite
+from ..base import DirectiveSite
 
 SNIPPET_LIMITS = SandboxLimits(
     max_steps=5_000, max_seconds=3.0, wall_seconds=6.0, cpu_seconds=5, memory_mb=512, file_mb=8

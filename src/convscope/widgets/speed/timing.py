@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine import conv2d
+from ...engine import conv2d
 
-LESSON_PROGRAM = Path(__file__).resolve().parent / "examples" / "conv2d_loop.py"
+LESSON_PROGRAM = Path(__file__).resolve().parents[2] / "lessons" / "examples" / "conv2d_loop.py"
 LOOP_NAME = "cross_correlate"
 IMAGE_SIZE = 64
 KERNEL_SIZE = 3
