@@ -38,6 +38,7 @@ from convscope import (
     conv_transpose2d,
     conv_transpose3d,
     kernels,
+    learn_kernel,
     max_pool2d,
     pad,
 )
@@ -145,6 +146,11 @@ ENGINE: dict[str, Callable[[], Any]] = {
     ),
     "engine-kernel-name": lambda: kernels.get("nope"),
     "engine-gaussian-size": lambda: kernels.gaussian(4),
+    "learn-kernel-name": lambda: learn_kernel("nope"),
+    "learn-kernel-too-big": lambda: learn_kernel(np.ones((9, 9))),
+    "learn-rate": lambda: learn_kernel(learning_rate=0),
+    "learn-steps": lambda: learn_kernel(steps=0),
+    "learn-image-1d": lambda: learn_kernel(image=[1, 2, 3]),
 }
 for _name, _call in ENGINE.items():
     CASES[_name] = lambda call=_call: raised(call)

@@ -29,6 +29,7 @@ MODULE_NAMES = [
     "convscope.engine",
     *_engine_module_names(),
     "convscope.kernels",
+    "convscope.learn",
 ]
 
 

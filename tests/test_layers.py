@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "convscope"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engine", ("convscope.engine", "convscope.grad")),
     ("kernels", ("convscope.kernels",)),
-    ("network", ("convscope.network",)),
+    ("network", ("convscope.network", "convscope.learn")),
     ("tracing", ("convscope.tracing",)),
     ("render", ("convscope.render",)),
     ("widgets", ("convscope.widgets",)),

@@ -27,6 +27,7 @@ from .engine import (
     param_count,
     receptive_field,
 )
+from .learn import KernelLearner, LearnHistory, learn_kernel
 from .tracing import (
     CodeTrace,
     ConvTrace,
@@ -45,6 +46,8 @@ __all__ = [
     "CodeTrace",
     "ConvSpec",
     "ConvTrace",
+    "KernelLearner",
+    "LearnHistory",
     "__version__",
     "avg_pool2d",
     "conv1d",
@@ -56,6 +59,7 @@ __all__ = [
     "flop_count",
     "grad",
     "kernels",
+    "learn_kernel",
     "mac_count",
     "max_pool2d",
     "pad",
