@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from convscope.lessons.widgets.variants import GENERATORS
+from convscope.widgets.quick_check.variants import GENERATORS
 
 from .conftest import Watch
 

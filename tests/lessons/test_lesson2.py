@@ -17,13 +17,13 @@ from convscope.lessons.widgets.padding_modes import PaddingModesInputs
 from convscope.lessons.widgets.padding_modes import build_state as padding_state
 from convscope.lessons.widgets.pooling import PoolingInputs
 from convscope.lessons.widgets.pooling import build_state as pooling_state
-from convscope.lessons.widgets.quick_check import QuickCheckInputs
-from convscope.lessons.widgets.quick_check import build_state as quick_state
 from convscope.lessons.widgets.receptive import Layer, ReceptiveInputs, measured_field
 from convscope.lessons.widgets.receptive import build_state as receptive_state
 from convscope.lessons.widgets.transposed import TransposedInputs
 from convscope.lessons.widgets.transposed import build_state as transposed_state
-from convscope.lessons.widgets.variants import GENERATORS
+from convscope.widgets.quick_check import QuickCheckInputs
+from convscope.widgets.quick_check import build_state as quick_state
+from convscope.widgets.quick_check.variants import GENERATORS
 
 LESSON = "stride-padding-pooling"
 GRID = [[1, 3, 2, 9], [5, 6, 1, 2], [8, 0, 4, 4], [2, 7, 3, 5]]

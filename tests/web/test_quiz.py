@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from convscope.lessons.widgets.quiz import QuizInputs, build_state
+from convscope.widgets.quiz import QuizInputs, build_state
 
 pytestmark = pytest.mark.anyio
 

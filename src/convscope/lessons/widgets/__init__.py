@@ -9,15 +9,24 @@ modules here (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
-from ...widgets import calculator, channels, code_trace, flip, params, speed, step, torch_check
+from ...widgets import (
+    calculator,
+    channels,
+    code_trace,
+    flip,
+    params,
+    quick_check,
+    quiz,
+    speed,
+    step,
+    torch_check,
+)
 from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from . import (
     checkerboard,
     gallery,
     padding_modes,
     pooling,
-    quick_check,
-    quiz,
     receptive,
     transposed,
 )

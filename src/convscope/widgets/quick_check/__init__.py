@@ -5,20 +5,20 @@ shape), answered with a whole number and marked on the server. Inputs and state 
 ``quiz`` widget's contract for number answers (``kind``, ``variant``, ``answer``;
 ``answer_kind``, ``question``, ``result``), so the quiz's browser module can draw them and the
 quiz can take these kinds over by calling :func:`variant_state`. The page draws them with the
-quiz's own module, ``widgets/quiz.js``. A directive may ask the teacher's own question instead
+quiz's own module, ``widgets/quiz/quiz.js``. A directive may ask the teacher's own question instead
 (``question = "…"``), sealed as the quiz's are (kind ``own``, see :mod:`.own_question`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from ...tracing.numbers import format_number
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs
-from ...widgets.own_question import MAX_SEALED_CHARS, own_state, question_directive
+from ..base import Widget, WidgetInputs
+from ..own_question import MAX_SEALED_CHARS, own_state, question_directive
 from .variants import GENERATORS
 
 Kind = Literal["output_size", "receptive_field", "transposed_shape", "own"]
@@ -94,6 +94,6 @@ WIDGET = Widget(
     name="quick_check",
     inputs=QuickCheckInputs,
     build=build_state,
-    esm=LEGACY_JS / "quiz.js",
+    esm=Path(__file__).parents[1] / "quiz" / "quiz.js",
     directive=question_directive(QuickCheckInputs, build_state),
 )

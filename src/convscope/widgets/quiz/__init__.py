@@ -12,6 +12,7 @@ step trace's rows and columns, the count from :func:`convscope.param_count`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -20,9 +21,8 @@ from pydantic import Field, ValidationInfo, field_validator
 from ...engine import ConvSpec, param_count
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs
-from ...widgets.own_question import MAX_SEALED_CHARS, own_state, question_directive
+from ..base import Widget, WidgetInputs
+from ..own_question import MAX_SEALED_CHARS, own_state, question_directive
 
 CHOICE_IDS = ("a", "b", "c", "d")
 
@@ -246,6 +246,6 @@ WIDGET = Widget(
     name="quiz",
     inputs=QuizInputs,
     build=build_state,
-    esm=LEGACY_JS / "quiz.js",
+    esm=Path(__file__).with_name("quiz.js"),
     directive=question_directive(QuizInputs, build_state),
 )
