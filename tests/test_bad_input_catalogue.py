@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
 import re
 import socket
@@ -513,6 +514,81 @@ def _train_digits_wrong_shape(tmp: Path) -> str:
 def _train_digits_not_npz(tmp: Path) -> str:
     (tmp / "notes.npz").write_text("hello", encoding="utf-8")
     return command("train-digits", "--evaluate", "--weights", str(tmp / "notes.npz"))
+
+
+CASES["cli-inspect-typo"] = lambda: command("inspect", "cnov 3 64 3", "--input-size", "32")
+CASES["cli-inspect-does-not-fit"] = lambda: command(
+    "inspect", "conv 3 8 3; conv 8 8 9", "--input-size", "8"
+)
+RESIDUAL_MODULE = """
+import torch.nn as nn
+
+class Residual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(8, 8, 3, padding=1)
+
+    def forward(self, x):
+        return x + self.conv(x)
+
+def with_lstm():
+    return nn.Sequential(nn.Conv2d(3, 8, 3), nn.LSTM(8, 8))
+
+def with_residual():
+    return nn.Sequential(nn.Conv2d(3, 8, 3), Residual())
+"""
+
+
+def torch_factory(name: str) -> Callable[[], str]:
+    @in_a_folder
+    def call(tmp: Path) -> str:
+        module = f"inspect_case_{name}"
+        (tmp / f"{module}.py").write_text(RESIDUAL_MODULE, encoding="utf-8")
+        with contextlib.chdir(tmp):
+            return command("inspect", f"{module}:{name}", "--input-size", "16")
+
+    return call
+
+
+CASES["cli-inspect-torch-unsupported"] = torch_factory("with_lstm")
+CASES["cli-inspect-torch-not-a-sequence"] = torch_factory("with_residual")
+
+
+@case("cli-inspect-too-big")
+@in_a_folder
+def _inspect_too_big(tmp: Path) -> str:
+    with (tmp / "huge.onnx").open("wb") as handle:
+        handle.truncate(200 * 2**20)  # sparse: no disk is used
+    return command("inspect", str(tmp / "huge.onnx"), "--input-size", "224")
+
+
+def onnx_chain(op_type: str, name: str) -> bytes:
+    import onnx
+
+    helper = onnx.helper
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="conv1", kernel_shape=[3, 3]),
+        helper.make_node(op_type, ["c"], ["y"], name=name),
+    ]
+    image = helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 3, 8, 8])
+    out = helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, None)
+    weight = onnx.numpy_helper.from_array(np.zeros((4, 3, 3, 3), np.float32), "w")
+    graph = helper.make_graph(nodes, "chain", [image], [out], [weight])
+    return bytes(helper.make_model(graph).SerializeToString())
+
+
+@case("cli-inspect-truncated-onnx")
+@in_a_folder
+def _inspect_truncated(tmp: Path) -> str:
+    (tmp / "cut.onnx").write_bytes(onnx_chain("Relu", "relu")[:120])
+    return command("inspect", str(tmp / "cut.onnx"), "--input-size", "8")
+
+
+@case("cli-inspect-onnx-operator")
+@in_a_folder
+def _inspect_onnx_operator(tmp: Path) -> str:
+    (tmp / "soft.onnx").write_bytes(onnx_chain("Softmax", "probabilities"))
+    return command("inspect", str(tmp / "soft.onnx"), "--input-size", "8")
 
 
 # ---- the checks ---------------------------------------------------------------------------

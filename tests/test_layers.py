@@ -18,6 +18,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engine", ("convscope.engine", "convscope.grad")),
     ("kernels", ("convscope.kernels",)),
     ("network", ("convscope.network", "convscope.learn")),
+    ("inspection", ("convscope.inspection",)),
     ("tracing", ("convscope.tracing",)),
     ("render", ("convscope.render",)),
     ("widgets", ("convscope.widgets",)),

@@ -29,6 +29,7 @@ def _register() -> None:
         animate,
         explain,
         export,
+        inspect,
         serve,
         trace,
         train_digits,

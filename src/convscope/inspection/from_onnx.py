@@ -1,0 +1,167 @@
+"""Reading an ONNX file's graph into layers, without running it (needs the ``onnx`` extra).
+
+The graph must be a chain: each node reads the previous node's output. A residual ``Add`` or
+a branch is refused by the node's name, as is any operator outside :data:`SUPPORTED`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..engine import ConvSpec, PoolSpec
+from .layers import (
+    Activation,
+    AdaptivePool,
+    BatchNorm,
+    Conv,
+    Flatten,
+    Layer,
+    Linear,
+    ModelProblem,
+    Pool,
+)
+
+SUPPORTED = (
+    "Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, BatchNormalization, Gemm, "
+    "Relu, Clip, Sigmoid, Tanh, Dropout, Identity, Flatten"
+)
+_ACTIVATIONS = {
+    "Relu": "relu", "Clip": "clip", "Sigmoid": "sigmoid", "Tanh": "tanh",
+    "Dropout": "dropout", "Identity": "identity",
+}  # fmt: skip
+
+
+def onnx_layers(path: Path) -> tuple[Layer, ...]:
+    """Return the layers of the ONNX model at ``path``, read from its graph alone."""
+    try:
+        import onnx
+    except ImportError:
+        raise ModelProblem(
+            f"{str(path)!r} is an ONNX model, and the onnx package is not installed; "
+            "install convscope[onnx]"
+        ) from None
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception as error:  # protobuf's DecodeError and its relatives
+        raise ModelProblem(
+            f"{str(path)!r} is not a readable ONNX model (is it truncated?): {error}"
+        ) from None
+    graph = model.graph
+    if not graph.node:
+        raise ModelProblem(f"{str(path)!r} holds no ONNX graph nodes; is it an ONNX model?")
+    shapes = {tensor.name: tuple(tensor.dims) for tensor in graph.initializer}
+    return tuple(_chain(graph, shapes))
+
+
+def _chain(graph: Any, shapes: dict[str, tuple[int, ...]]) -> list[Layer]:
+    layers: list[Layer] = []
+    current = graph.input[0].name if graph.input else ""
+    for index, node in enumerate(graph.node, start=1):
+        name = node.name or f"{node.op_type}_{index}"
+        data = [name for name in node.input if name and name not in shapes]
+        if data != [current]:
+            raise ModelProblem(
+                f"node {name!r} ({node.op_type}) does not read the previous node's output alone, "
+                "so the graph is not a plain chain (a residual sum or a branch); "
+                "convscope inspect follows chains of " + SUPPORTED
+            )
+        layers.append(_layer(name, node, shapes))
+        current = node.output[0]
+    return layers
+
+
+def _attributes(node: Any) -> dict[str, Any]:
+    import onnx
+
+    return {
+        attribute.name: onnx.helper.get_attribute_value(attribute) for attribute in node.attribute
+    }
+
+
+def _layer(name: str, node: Any, shapes: dict[str, tuple[int, ...]]) -> Layer:
+    read = _READERS.get(node.op_type)
+    try:
+        if read is not None:
+            return read(name, node, _attributes(node), shapes)
+    except (ValueError, TypeError, KeyError, IndexError) as error:
+        raise ModelProblem(f"node {name!r} ({node.op_type}): {error}") from None
+    if node.op_type in _ACTIVATIONS:
+        return Activation(name, _ACTIVATIONS[node.op_type])
+    raise ModelProblem(
+        f"node {name!r} is an ONNX {node.op_type}, which convscope inspect does not support; "
+        f"supported: {SUPPORTED}"
+    )
+
+
+def _padding(attributes: dict[str, Any]) -> tuple[tuple[int, int], tuple[int, int]]:
+    auto_pad = attributes.get("auto_pad", b"NOTSET")
+    auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else str(auto_pad)
+    if auto_pad not in {"NOTSET", "VALID"}:
+        raise ValueError(f"auto_pad={auto_pad} is not supported; export with explicit pads")
+    top, left, bottom, right = attributes.get("pads", [0, 0, 0, 0])
+    return ((int(top), int(bottom)), (int(left), int(right)))
+
+
+def _conv(name: str, node: Any, attributes: dict[str, Any], shapes: dict[str, Any]) -> Layer:
+    if node.input[1] not in shapes:
+        raise ValueError("its weight is not a stored initializer, so its shape is unknown")
+    out_channels, per_group, *kernel = shapes[node.input[1]]
+    groups = int(attributes.get("group", 1))
+    spec = ConvSpec.create(
+        stride=tuple(attributes.get("strides", [1, 1])),
+        padding=_padding(attributes),
+        dilation=tuple(attributes.get("dilations", [1, 1])),
+        groups=groups,
+    )
+    bias = len(node.input) > 2 and bool(node.input[2])
+    return Conv(name, per_group * groups, out_channels, (kernel[0], kernel[1]), spec, bias)
+
+
+def _pool(name: str, node: Any, attributes: dict[str, Any], shapes: dict[str, Any]) -> Layer:
+    (top, bottom), (left, right) = _padding(attributes)
+    if top != bottom or left != right:
+        raise ValueError(f"uneven pads {attributes['pads']} are not supported for pooling")
+    spec = PoolSpec.create(
+        tuple(attributes["kernel_shape"]),
+        tuple(attributes.get("strides", [1, 1])),
+        (top, left),
+        tuple(attributes.get("dilations", [1, 1])),
+        bool(attributes.get("ceil_mode", 0)),
+    )
+    return Pool(name, "max" if node.op_type == "MaxPool" else "avg", spec)
+
+
+def _global(name: str, node: Any, attributes: dict[str, Any], shapes: dict[str, Any]) -> Layer:
+    return AdaptivePool(name, "max" if "Max" in node.op_type else "avg", (1, 1))
+
+
+def _batch_norm(name: str, node: Any, attributes: dict[str, Any], shapes: dict[str, Any]) -> Layer:
+    return BatchNorm(name, int(shapes[node.input[1]][0]))
+
+
+def _flatten(name: str, node: Any, attributes: dict[str, Any], shapes: dict[str, Any]) -> Layer:
+    if int(attributes.get("axis", 1)) != 1:
+        raise ValueError(f"only Flatten with axis=1 is supported, got axis={attributes['axis']}")
+    return Flatten(name)
+
+
+def _gemm(name: str, node: Any, attributes: dict[str, Any], shapes: dict[str, Any]) -> Layer:
+    if node.input[1] not in shapes:
+        raise ValueError("its weight is not a stored initializer, so its shape is unknown")
+    rows, cols = shapes[node.input[1]]
+    in_features, out_features = (cols, rows) if attributes.get("transB", 0) else (rows, cols)
+    bias = len(node.input) > 2 and bool(node.input[2])
+    return Linear(name, int(in_features), int(out_features), bias)
+
+
+_READERS = {
+    "Conv": _conv,
+    "MaxPool": _pool,
+    "AveragePool": _pool,
+    "GlobalAveragePool": _global,
+    "GlobalMaxPool": _global,
+    "BatchNormalization": _batch_norm,
+    "Flatten": _flatten,
+    "Gemm": _gemm,
+}

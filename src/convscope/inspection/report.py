@@ -1,0 +1,382 @@
+"""The inspection of a layer stack: each layer's output size with its formula, receptive field,
+parameters and multiply-accumulates, worked out by the engine's own rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import jinja2
+
+from ..engine import PoolSpec, mac_count, param_count, receptive_field
+from ..engine._words import counted
+from ..engine.spec import Pair
+from .layers import (
+    Activation,
+    AdaptivePool,
+    BatchNorm,
+    Conv,
+    Flatten,
+    Layer,
+    Linear,
+    ModelProblem,
+    Pool,
+)
+
+Shape = tuple[int, ...]
+_AXES = ("row", "column")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One layer of an inspection.
+
+    Attributes
+    ----------
+    index, name, kind : int, str, str
+        Position (from 1), the layer's name in its model and what it is (``conv``, ``maxpool``…).
+    input_shape, output_shape : tuple of int
+        ``(C, H, W)`` of a feature map, or ``(F,)`` after a flatten.
+    formulas : tuple of str
+        The output-size rule with this layer's numbers, for rows then columns; empty when the
+        layer keeps the shape.
+    dropped, dropped_input : (int, int)
+        Rows and columns at the bottom/right of the padded input that no window reaches, and
+        how many of those are real input (not padding).
+    field_size, field_jump : (int, int) or None
+        Receptive field of one output cell, and the input pixels between neighbouring cells;
+        None once the map is flattened or its windows are uneven.
+    params, macs : int
+        Learnable numbers, and multiply-accumulates for one image.
+    """
+
+    index: int
+    name: str
+    kind: str
+    input_shape: Shape
+    output_shape: Shape
+    formulas: tuple[str, ...] = ()
+    dropped: Pair = (0, 0)
+    dropped_input: Pair = (0, 0)
+    field_size: Pair | None = None
+    field_jump: Pair | None = None
+    params: int = 0
+    macs: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """Every layer of a model for one input size, with totals; renders as JSON and HTML."""
+
+    source: str
+    input_shape: Shape
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def params(self) -> int:
+        """Return the learnable numbers of the whole model."""
+        return sum(row.params for row in self.rows)
+
+    @property
+    def macs(self) -> int:
+        """Return the multiply-accumulates of one image through the whole model."""
+        return sum(row.macs for row in self.rows)
+
+    @property
+    def output_shape(self) -> Shape:
+        """Return the last layer's output shape."""
+        return self.rows[-1].output_shape if self.rows else self.input_shape
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Return every row's warnings, in order."""
+        return tuple(warning for row in self.rows for warning in row.warnings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the inspection as JSON-able data (what ``--json`` prints)."""
+        return {
+            "source": self.source,
+            "input_shape": list(self.input_shape),
+            "layers": [asdict(row) for row in self.rows],
+            "totals": {"params": self.params, "macs": self.macs},
+            "output_shape": list(self.output_shape),
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+        }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as indented JSON text."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def to_html(self) -> str:
+        """Return a self-contained HTML page of the table (no external assets; names escaped)."""
+        environment = jinja2.Environment(
+            loader=jinja2.PackageLoader("convscope.inspection", "templates"),
+            autoescape=True,
+        )
+        return environment.get_template("inspect.html").render(
+            inspection=self, shape=shape_text, pair=pair_text
+        )
+
+
+def shape_text(shape: Shape) -> str:
+    """Return ``64×56×56`` for a shape."""
+    return "×".join(str(n) for n in shape)
+
+
+def pair_text(pair: Pair | None) -> str:
+    """Return ``7×7`` for a pair, ``—`` for None."""
+    return "—" if pair is None else f"{pair[0]}×{pair[1]}"
+
+
+def inspect_layers(
+    layers: Sequence[Layer], input_size: Pair, channels: int | None = None, source: str = ""
+) -> Inspection:
+    """Return the inspection of ``layers`` for one image of ``channels × input_size``.
+
+    ``channels`` defaults to the first convolution's input channels.
+
+    Examples
+    --------
+    >>> from convscope.inspection import parse_stack
+    >>> result = inspect_layers(parse_stack("conv 3 64 7 s2 p3; maxpool 3 s2 p1"), (224, 224))
+    >>> result.rows[0].formulas[0], result.output_shape, result.params
+    ('⌊(224 + 2·3 − 7)/2⌋ + 1 = 112', (64, 56, 56), 9472)
+    """
+    shape: Shape = (_first_channels(layers, channels), *input_size)
+    walk = _Walk()
+    rows = []
+    for index, layer in enumerate(layers, start=1):
+        try:
+            row = walk.step(index, layer, shape)
+        except (ValueError, TypeError) as error:
+            raise ModelProblem(f"layer {index} ({layer.name}): {error}") from None
+        rows.append(row)
+        shape = row.output_shape
+    return Inspection(source, (_first_channels(layers, channels), *input_size), tuple(rows))
+
+
+def _first_channels(layers: Sequence[Layer], channels: int | None) -> int:
+    if channels is not None:
+        if channels < 1:
+            raise ModelProblem(f"--channels must be at least 1, got {channels}")
+        return channels
+    first = next((layer for layer in layers if isinstance(layer, Conv | Linear)), None)
+    if isinstance(first, Conv):
+        return first.in_channels
+    raise ModelProblem("the model does not start with a convolution: give --channels")
+
+
+class _Walk:
+    """Carries the receptive-field layers from one layer to the next."""
+
+    def __init__(self) -> None:
+        self.windows: list[dict[str, object]] = []
+        self.field_known = True
+
+    def step(self, index: int, layer: Layer, shape: Shape) -> Row:
+        if isinstance(layer, Conv):
+            return self._conv(index, layer, _map(shape, layer))
+        if isinstance(layer, Pool):
+            return self._pool(index, layer, _map(shape, layer))
+        if isinstance(layer, AdaptivePool):
+            return self._adaptive(index, layer, _map(shape, layer))
+        if isinstance(layer, Linear):
+            return self._linear(index, layer, shape)
+        if isinstance(layer, Flatten):
+            self.field_known = False
+            flat = 1
+            for n in shape:
+                flat *= n
+            return Row(index, layer.name, "flatten", shape, (flat,))
+        return self._same_shape(index, layer, shape)
+
+    def _field(
+        self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair
+    ) -> tuple[Pair, Pair]:
+        self.windows.append(
+            {"kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation}
+        )
+        last = receptive_field(self.windows).layers[-1]
+        return last.size, last.jump
+
+    def _current_field(self, shape: Shape) -> tuple[Pair | None, Pair | None]:
+        if not self.field_known or len(shape) != 3:
+            return None, None
+        if not self.windows:
+            return (1, 1), (1, 1)
+        last = receptive_field(self.windows).layers[-1]
+        return last.size, last.jump
+
+    def _conv(self, index: int, layer: Conv, shape: Shape) -> Row:
+        if shape[0] != layer.in_channels:
+            raise ValueError(
+                f"expects {layer.in_channels} input channels, gets {shape[0]} "
+                f"(the input is {shape_text(shape)})"
+            )
+        spec, size = layer.spec, (shape[1], shape[2])
+        out = spec.output_size(size, layer.kernel)
+        pads = spec.resolve_padding(layer.kernel)
+        span = spec.effective_kernel_size(layer.kernel)
+        formulas = tuple(
+            _formula(size[a], pads[a], layer.kernel[a], spec.dilation[a], spec.stride[a], out[a])
+            for a in (0, 1)
+        )
+        dropped, dropped_input = _dropped(size, pads, span, spec.stride)
+        field_size, jump = self._field(
+            layer.kernel, spec.stride, (pads[0][0], pads[1][0]), spec.dilation
+        )
+        params = param_count(
+            layer.in_channels, layer.out_channels, layer.kernel, layer.bias, spec.groups
+        )
+        macs = mac_count(layer.in_channels, layer.out_channels, layer.kernel, size, spec)
+        return Row(
+            index, layer.name, "conv", shape, (layer.out_channels, *out), formulas,
+            dropped, dropped_input, field_size if self.field_known else None,
+            jump if self.field_known else None, params, macs,
+            _drop_warnings(layer.name, size, dropped_input),
+        )  # fmt: skip
+
+    def _pool(self, index: int, layer: Pool, shape: Shape) -> Row:
+        spec, size = layer.spec, (shape[1], shape[2])
+        out = spec.output_size(size)
+        pads = ((spec.padding[0],) * 2, (spec.padding[1],) * 2)
+        span = (
+            spec.dilation[0] * (spec.kernel_size[0] - 1) + 1,
+            spec.dilation[1] * (spec.kernel_size[1] - 1) + 1,
+        )
+        formulas = tuple(_pool_formula(spec, size[a], a, out[a]) for a in (0, 1))
+        dropped, dropped_input = (
+            ((0, 0), (0, 0)) if spec.ceil_mode else _dropped(size, pads, span, spec.stride)
+        )
+        field_size, jump = self._field(spec.kernel_size, spec.stride, spec.padding, spec.dilation)
+        return Row(
+            index, layer.name, f"{layer.kind}pool", shape, (shape[0], *out), formulas,
+            dropped, dropped_input, field_size if self.field_known else None,
+            jump if self.field_known else None, 0, 0,
+            _drop_warnings(layer.name, size, dropped_input),
+        )  # fmt: skip
+
+    def _adaptive(self, index: int, layer: AdaptivePool, shape: Shape) -> Row:
+        size, out = (shape[1], shape[2]), layer.output
+        even = size[0] % out[0] == 0 and size[1] % out[1] == 0
+        formulas = tuple(
+            f"adaptive {size[a]} → {out[a]}" + (f" (window {size[a] // out[a]})" if even else "")
+            for a in (0, 1)
+        )
+        warnings: tuple[str, ...] = ()
+        if even:
+            window = (size[0] // out[0], size[1] // out[1])
+            field_size, jump = self._field(window, window, (0, 0), (1, 1))
+        else:
+            self.field_known = False
+            warnings = (
+                f"{layer.name}: adaptive pooling from {pair_text(size)} to {pair_text(out)} "
+                "uses windows of uneven sizes, so no single receptive field follows it",
+            )
+        known = self.field_known
+        return Row(
+            index, layer.name, f"adaptive{layer.kind}pool", shape, (shape[0], *out), formulas,
+            field_size=field_size if known else None, field_jump=jump if known else None,
+            warnings=warnings,
+        )  # fmt: skip
+
+    def _linear(self, index: int, layer: Linear, shape: Shape) -> Row:
+        if len(shape) != 1:
+            raise ValueError(
+                f"a linear layer needs a flattened input, gets a {shape_text(shape)} map; "
+                "put flatten (or gap; flatten) before it"
+            )
+        if shape[0] != layer.in_features:
+            raise ValueError(f"expects {layer.in_features} features, gets {shape[0]}")
+        params = layer.in_features * layer.out_features + (layer.out_features if layer.bias else 0)
+        macs = layer.in_features * layer.out_features
+        return Row(
+            index, layer.name, "linear", shape, (layer.out_features,), params=params, macs=macs
+        )
+
+    def _same_shape(self, index: int, layer: BatchNorm | Activation, shape: Shape) -> Row:
+        field_size, jump = self._current_field(shape)
+        if isinstance(layer, Activation):
+            return Row(
+                index,
+                layer.name,
+                layer.function,
+                shape,
+                shape,
+                (),
+                (0, 0),
+                (0, 0),
+                field_size,
+                jump,
+            )
+        if layer.channels is not None and layer.channels != shape[0]:
+            raise ValueError(f"normalises {layer.channels} channels, gets {shape[0]}")
+        params = 2 * shape[0] if layer.affine else 0
+        return Row(
+            index,
+            layer.name,
+            "batchnorm",
+            shape,
+            shape,
+            (),
+            (0, 0),
+            (0, 0),
+            field_size,
+            jump,
+            params,
+        )
+
+
+def _map(shape: Shape, layer: Layer) -> Shape:
+    if len(shape) != 3:
+        raise ValueError(
+            f"needs a feature map (C×H×W), gets {counted(shape[0], 'feature')} after a flatten"
+        )
+    return shape
+
+
+def _padding_terms(pad: Pair) -> str:
+    low, high = pad
+    if low == high:
+        return f" + 2·{low}" if low else ""
+    return f" + {low} + {high}"
+
+
+def _formula(size: int, pad: Pair, kernel: int, dilation: int, stride: int, out: int) -> str:
+    span = f"{kernel}" if dilation == 1 else f"{dilation}·({kernel} − 1) − 1"
+    return f"⌊({size}{_padding_terms(pad)} − {span})/{stride}⌋ + 1 = {out}"
+
+
+def _pool_formula(spec: PoolSpec, size: int, axis: int, out: int) -> str:
+    kernel, dilation = spec.kernel_size[axis], spec.dilation[axis]
+    pad, stride = spec.padding[axis], spec.stride[axis]
+    if not spec.ceil_mode:
+        return _formula(size, (pad, pad), kernel, dilation, stride, out)
+    span = f"{kernel}" if dilation == 1 else f"{dilation}·({kernel} − 1) − 1"
+    text = f"⌈({size}{_padding_terms((pad, pad))} − {span})/{stride}⌉ + 1"
+    raw = -(-(size + 2 * pad - dilation * (kernel - 1) - 1) // stride) + 1
+    if raw != out:
+        return f"{text} − 1 = {out} (the last window would start in the padding)"
+    return f"{text} = {out}"
+
+
+def _dropped(size: Pair, pads: tuple[Pair, Pair], span: Pair, stride: Pair) -> tuple[Pair, Pair]:
+    left_over = tuple((size[a] + pads[a][0] + pads[a][1] - span[a]) % stride[a] for a in (0, 1))
+    real = tuple(max(0, left_over[a] - pads[a][1]) for a in (0, 1))
+    return (left_over[0], left_over[1]), (real[0], real[1])
+
+
+def _drop_warnings(name: str, size: Pair, dropped_input: Pair) -> tuple[str, ...]:
+    parts = [counted(dropped_input[a], _AXES[a]) for a in (0, 1) if dropped_input[a]]
+    if not parts:
+        return ()
+    return (
+        f"{name}: the floor division drops the last {' and '.join(parts)} of its "
+        f"{pair_text(size)} input; no output sees them",
+    )
