@@ -13,14 +13,14 @@ from convscope.lessons import render_lesson
 from convscope.lessons.widgets import WIDGETS
 from convscope.lessons.widgets.checkerboard import CheckerboardInputs
 from convscope.lessons.widgets.checkerboard import build_state as checkerboard_state
-from convscope.lessons.widgets.padding_modes import PaddingModesInputs
-from convscope.lessons.widgets.padding_modes import build_state as padding_state
 from convscope.lessons.widgets.pooling import PoolingInputs
 from convscope.lessons.widgets.pooling import build_state as pooling_state
 from convscope.lessons.widgets.receptive import Layer, ReceptiveInputs, measured_field
 from convscope.lessons.widgets.receptive import build_state as receptive_state
 from convscope.lessons.widgets.transposed import TransposedInputs
 from convscope.lessons.widgets.transposed import build_state as transposed_state
+from convscope.widgets.padding_modes import PaddingModesInputs
+from convscope.widgets.padding_modes import build_state as padding_state
 from convscope.widgets.quick_check import QuickCheckInputs
 from convscope.widgets.quick_check import build_state as quick_state
 from convscope.widgets.quick_check.variants import GENERATORS

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from convscope import kernels
-from convscope.lessons.widgets import gallery
 from convscope.render import images
+from convscope.widgets import gallery
 
 pytestmark = pytest.mark.anyio
 

@@ -26,8 +26,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..engine import param_count
+from ..widgets.mathml import math_to_mathml
 from .directives import Directive, parse_info, render_directive
-from .mathml import math_to_mathml
 
 __all__ = ["highlight_code", "lesson_markdown", "math_to_mathml"]
 

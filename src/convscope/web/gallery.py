@@ -29,7 +29,6 @@ from numpy.typing import NDArray
 from pydantic import AfterValidator
 
 from .. import kernels
-from ..lessons.widgets.gallery import LARGE_SIDE, THUMB_SIDE, PhotoName, filtered, photo_jpeg
 from ..render.images import (
     MAX_UPLOAD_BYTES,
     ImageError,
@@ -38,6 +37,7 @@ from ..render.images import (
     encode_jpeg,
     shrink,
 )
+from ..widgets.gallery import LARGE_SIDE, THUMB_SIDE, PhotoName, filtered, photo_jpeg
 from .api import ERRORS
 from .errors import error_json
 

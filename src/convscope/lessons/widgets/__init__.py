@@ -14,6 +14,8 @@ from ...widgets import (
     channels,
     code_trace,
     flip,
+    gallery,
+    padding_modes,
     params,
     quick_check,
     quiz,
@@ -24,8 +26,6 @@ from ...widgets import (
 from ...widgets.base import DirectiveSite, Widget, WidgetInputs
 from . import (
     checkerboard,
-    gallery,
-    padding_modes,
     pooling,
     receptive,
     transposed,

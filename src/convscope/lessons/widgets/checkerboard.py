@@ -17,8 +17,8 @@ from ...engine import avg_pool2d, conv_transpose2d
 from ...render.images import PHOTOS
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, text_grid
+from ...widgets.padding_modes import PhotoName
 from ...widgets.pictures import grey_photo, png_url, to_grey_levels
-from .padding_modes import PhotoName
 
 ONES_SIDE = 6  # the all-ones map
 PHOTO_SIDE = 192

@@ -27,8 +27,8 @@ from ...tracing.pooling import PoolStep, PoolTrace, trace_pool
 from ...widgets.assets import LEGACY_JS
 from ...widgets.base import Widget, WidgetInputs, grid, text_grid
 from ...widgets.field_errors import field_error
+from ...widgets.padding_modes import PhotoName
 from ...widgets.pictures import grey_photo, jpeg_url
-from .padding_modes import PhotoName
 
 PHOTO_SIDE = 128
 PHOTO_ROUNDS = 3

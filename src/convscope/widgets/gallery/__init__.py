@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -20,8 +21,7 @@ from ... import kernels
 from ...render.images import MAX_UPLOAD_BYTES, PHOTOS, encode_jpeg, filter_photo, load_photo, shrink
 from ...render.images import shown_as as _shown_as
 from ...tracing.numbers import format_number
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Picture, Widget, WidgetInputs, text_grid
+from ..base import Picture, Widget, WidgetInputs, text_grid
 from ..mathml import math_to_mathml
 
 PhotoName = Literal["camera", "astronaut", "chelsea", "coffee"]
@@ -152,6 +152,6 @@ WIDGET = Widget(
     name="gallery",
     inputs=GalleryInputs,
     build=build_state,
-    esm=LEGACY_JS / "gallery.js",
+    esm=Path(__file__).with_name("gallery.js"),
     picture=picture,
 )

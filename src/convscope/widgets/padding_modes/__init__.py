@@ -8,6 +8,7 @@ so the asymmetric split of an even kernel shows as one more cell at the bottom a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -15,9 +16,8 @@ from pydantic import Field
 
 from ...engine import ConvSpec, pad, padding_mask
 from ...render.images import PHOTOS
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from ...widgets.pictures import grey_photo, jpeg_url
+from ..base import Widget, WidgetInputs, grid, text_grid
+from ..pictures import grey_photo, jpeg_url
 
 MODES = ("zeros", "reflect", "replicate", "circular")
 RULES = {
@@ -117,5 +117,5 @@ WIDGET = Widget(
     name="padding_modes",
     inputs=PaddingModesInputs,
     build=build_state,
-    esm=LEGACY_JS / "padding_modes.js",
+    esm=Path(__file__).with_name("padding_modes.js"),
 )
