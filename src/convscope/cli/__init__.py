@@ -27,6 +27,7 @@ def _register() -> None:
     # Imported for their side effect of adding a command to ``app``.
     from . import (  # noqa: F401
         animate,
+        apply,
         explain,
         export,
         inspect,

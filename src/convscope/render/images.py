@@ -199,11 +199,23 @@ def filter_photo(pixels: NDArray[np.uint8], kernel: NDArray[Any]) -> Filtered:
     image = np.stack(channels).astype(np.float32)
     weight = np.repeat(np.asarray(kernel, dtype=np.float32)[None, None], len(image), axis=0)
     response = conv2d(image, weight, padding="same", groups=len(image), padding_mode="replicate")
+    return displayed(response, kernel)
+
+
+def displayed(response: NDArray[Any], kernel: NDArray[Any]) -> Filtered:
+    """Return a ``(C, H, W)`` filter response as a picture, by the gallery's display rule.
+
+    The rule is :func:`shown_as`: ``clipped`` for a kernel whose weights sum to non-zero,
+    ``signed`` around mid-grey otherwise. One channel gives an ``(H, W)`` picture, three give
+    ``(H, W, 3)``.
+    """
     response = np.ascontiguousarray(response)  # one copy: the mapping to grey reads it 3-5 times
     # Mapped to grey levels channel by channel (contiguous, so quick); only the uint8 result
     # is laid out again as (H, W, 3).
     shown = _for_display(response, shown_as(np.asarray(kernel)))
-    channels_last = shown.pixels[0] if pixels.ndim == 2 else np.stack(tuple(shown.pixels), axis=-1)
+    channels_last = (
+        shown.pixels[0] if len(response) == 1 else np.stack(tuple(shown.pixels), axis=-1)
+    )
     return Filtered(channels_last, shown.shown, shown.scale)
 
 
