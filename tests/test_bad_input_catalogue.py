@@ -591,6 +591,63 @@ def _inspect_onnx_operator(tmp: Path) -> str:
     return command("inspect", str(tmp / "soft.onnx"), "--input-size", "8")
 
 
+def photo_in(folder: Path) -> Path:
+    Image.new("RGB", (8, 6), (200, 40, 90)).save(folder / "photo.png")
+    return folder / "photo.png"
+
+
+def apply_kernel(kernel: str) -> Callable[[], str]:
+    @in_a_folder
+    def call(tmp: Path) -> str:
+        return command("apply", str(photo_in(tmp)), "--kernel", kernel, "--out", str(tmp / "o"))
+
+    return call
+
+
+CASES.update(
+    {
+        "cli-apply-kernel-name": apply_kernel("sobelx"),
+        "cli-apply-kernel-text": apply_kernel("[[1, 'a']]"),
+        "cli-apply-kernel-ragged": apply_kernel("[[1, 2], [3]]"),
+        "cli-apply-kernel-empty": apply_kernel("[[]]"),
+        "cli-apply-kernel-huge": apply_kernel(str([[1] * 65])),
+        "cli-apply-kernel-code": apply_kernel("[[__import__('os')]]"),
+    }
+)
+
+
+@case("cli-apply-kernel-npy-3d")
+@in_a_folder
+def _apply_kernel_npy_3d(tmp: Path) -> str:
+    np.save(tmp / "cube.npy", np.ones((2, 2, 2)))
+    return command("apply", str(photo_in(tmp)), "--kernel", str(tmp / "cube.npy"), "--out", "o")
+
+
+@case("cli-apply-exists")
+@in_a_folder
+def _apply_exists(tmp: Path) -> str:
+    (tmp / "o").mkdir()
+    (tmp / "o" / "photo.png").write_bytes(b"mine")
+    said = command("apply", str(photo_in(tmp)), "--kernel", "sharpen", "--out", str(tmp / "o"))
+    return said if (tmp / "o" / "photo.png").read_bytes() == b"mine" else "overwritten"
+
+
+@case("cli-apply-over-source")
+@in_a_folder
+def _apply_over_source(tmp: Path) -> str:
+    return command("apply", str(photo_in(tmp)), "--kernel", "sharpen", "--out", str(tmp), "--force")
+
+
+@case("cli-apply-unreadable")
+@in_a_folder
+def _apply_unreadable(tmp: Path) -> str:
+    (tmp / "in").mkdir()
+    photo_in(tmp / "in")
+    (tmp / "in" / "broken.png").write_bytes(_truncated_png())
+    (tmp / "in" / "notes.txt").write_text("a note\n", encoding="utf-8")
+    return command("apply", str(tmp / "in"), "--kernel", "sharpen", "--out", str(tmp / "o"))
+
+
 # ---- the checks ---------------------------------------------------------------------------
 
 
