@@ -13,17 +13,17 @@ from convscope.lessons import render_lesson
 from convscope.lessons.widgets import WIDGETS
 from convscope.lessons.widgets.checkerboard import CheckerboardInputs
 from convscope.lessons.widgets.checkerboard import build_state as checkerboard_state
-from convscope.lessons.widgets.pooling import PoolingInputs
-from convscope.lessons.widgets.pooling import build_state as pooling_state
 from convscope.lessons.widgets.receptive import Layer, ReceptiveInputs, measured_field
 from convscope.lessons.widgets.receptive import build_state as receptive_state
-from convscope.lessons.widgets.transposed import TransposedInputs
-from convscope.lessons.widgets.transposed import build_state as transposed_state
 from convscope.widgets.padding_modes import PaddingModesInputs
 from convscope.widgets.padding_modes import build_state as padding_state
+from convscope.widgets.pooling import PoolingInputs
+from convscope.widgets.pooling import build_state as pooling_state
 from convscope.widgets.quick_check import QuickCheckInputs
 from convscope.widgets.quick_check import build_state as quick_state
 from convscope.widgets.quick_check.variants import GENERATORS
+from convscope.widgets.transposed import TransposedInputs
+from convscope.widgets.transposed import build_state as transposed_state
 
 LESSON = "stride-padding-pooling"
 GRID = [[1, 3, 2, 9], [5, 6, 1, 2], [8, 0, 4, 4], [2, 7, 3, 5]]

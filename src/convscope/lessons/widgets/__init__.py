@@ -17,19 +17,16 @@ from ...widgets import (
     gallery,
     padding_modes,
     params,
+    pooling,
     quick_check,
     quiz,
     speed,
     step,
     torch_check,
-)
-from ...widgets.base import DirectiveSite, Widget, WidgetInputs
-from . import (
-    checkerboard,
-    pooling,
-    receptive,
     transposed,
 )
+from ...widgets.base import DirectiveSite, Widget, WidgetInputs
+from . import checkerboard, receptive
 
 FIRST_LESSON = (
     flip,

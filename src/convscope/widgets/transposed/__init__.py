@@ -9,6 +9,7 @@ convolution over the input with zeros inserted between cells, padded, with the k
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
@@ -16,10 +17,9 @@ from pydantic import Field
 
 from ...tracing.numbers import format_number
 from ...tracing.transposed import TransposedTrace, trace_transposed
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from ...widgets.explain import explained_trace
-from ...widgets.field_errors import field_error
+from ..base import Widget, WidgetInputs, grid, text_grid
+from ..explain import explained_trace
+from ..field_errors import field_error
 
 
 class TransposedInputs(WidgetInputs):
@@ -156,5 +156,8 @@ def build_state(inputs: TransposedInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="transposed", inputs=TransposedInputs, build=build_state, esm=LEGACY_JS / "transposed.js"
+    name="transposed",
+    inputs=TransposedInputs,
+    build=build_state,
+    esm=Path(__file__).with_name("transposed.js"),
 )

@@ -14,6 +14,7 @@ page can draw that), ``count_include_pad`` (the divisor of an edge window, writt
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -24,11 +25,10 @@ from ...engine.pool import PoolSpec, window_positions
 from ...render.images import PHOTOS
 from ...tracing.numbers import format_number
 from ...tracing.pooling import PoolStep, PoolTrace, trace_pool
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs, grid, text_grid
-from ...widgets.field_errors import field_error
-from ...widgets.padding_modes import PhotoName
-from ...widgets.pictures import grey_photo, jpeg_url
+from ..base import Widget, WidgetInputs, grid, text_grid
+from ..field_errors import field_error
+from ..padding_modes import PhotoName
+from ..pictures import grey_photo, jpeg_url
 
 PHOTO_SIDE = 128
 PHOTO_ROUNDS = 3
@@ -310,5 +310,8 @@ def build_state(inputs: PoolingInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="pooling", inputs=PoolingInputs, build=build_state, esm=LEGACY_JS / "pooling.js"
+    name="pooling",
+    inputs=PoolingInputs,
+    build=build_state,
+    esm=Path(__file__).with_name("pooling.js"),
 )
