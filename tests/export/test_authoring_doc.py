@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from convscope.lessons import render_lesson_text
-from convscope.lessons.widgets import WIDGETS
 from convscope.tracing.numbers import format_number
+from convscope.widgets.registry import WIDGETS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
 _EXAMPLE = re.compile(

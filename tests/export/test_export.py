@@ -13,8 +13,8 @@ from convscope.cli import _register, app
 from convscope.export import export_site, files
 from convscope.export.files import write_atomic
 from convscope.export.variants import canonical, field_values, state_table, unpack
-from convscope.lessons.widgets import WIDGETS
 from convscope.widgets.bundle import bundle_module
+from convscope.widgets.registry import WIDGETS
 
 STEP_LESSON = """# Mine
 

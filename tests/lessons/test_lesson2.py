@@ -10,11 +10,8 @@ from pydantic import ValidationError
 
 from convscope.engine import receptive_field
 from convscope.lessons import render_lesson
-from convscope.lessons.widgets import WIDGETS
-from convscope.lessons.widgets.checkerboard import CheckerboardInputs
-from convscope.lessons.widgets.checkerboard import build_state as checkerboard_state
-from convscope.lessons.widgets.receptive import Layer, ReceptiveInputs, measured_field
-from convscope.lessons.widgets.receptive import build_state as receptive_state
+from convscope.widgets.checkerboard import CheckerboardInputs
+from convscope.widgets.checkerboard import build_state as checkerboard_state
 from convscope.widgets.padding_modes import PaddingModesInputs
 from convscope.widgets.padding_modes import build_state as padding_state
 from convscope.widgets.pooling import PoolingInputs
@@ -22,6 +19,9 @@ from convscope.widgets.pooling import build_state as pooling_state
 from convscope.widgets.quick_check import QuickCheckInputs
 from convscope.widgets.quick_check import build_state as quick_state
 from convscope.widgets.quick_check.variants import GENERATORS
+from convscope.widgets.receptive import Layer, ReceptiveInputs, measured_field
+from convscope.widgets.receptive import build_state as receptive_state
+from convscope.widgets.registry import WIDGETS
 from convscope.widgets.transposed import TransposedInputs
 from convscope.widgets.transposed import build_state as transposed_state
 

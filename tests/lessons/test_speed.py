@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from convscope import conv2d
 from convscope.export import export_site
 from convscope.export.variants import unpack
-from convscope.lessons.widgets import WIDGETS
 from convscope.widgets import speed as speed_widget
+from convscope.widgets.registry import WIDGETS
 from convscope.widgets.speed import timing as speed
 
 # The chapter's 5×5 gradient and Sobel X, and the map it writes out: 160, 240, 320 down the rows.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from convscope.lessons.widgets import WIDGETS
 from convscope.widgets import torch_check
 from convscope.widgets.assets import asset_file
+from convscope.widgets.registry import WIDGETS
 
 GRADIENT = [[10 * (r + 1) * (c + 1) for c in range(5)] for r in range(5)]
 SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]

@@ -12,9 +12,9 @@ import pytest
 
 from convscope.export.variants import state_table
 from convscope.lessons import Lesson, render_lesson_text
-from convscope.lessons.widgets import WIDGETS
 from convscope.widgets import question_key
 from convscope.widgets.own_question import MAX_SEALED_CHARS, seal_question
+from convscope.widgets.registry import WIDGETS
 
 pytestmark = pytest.mark.anyio
 

@@ -9,8 +9,8 @@ import pytest
 
 widgets = pytest.importorskip("convscope.widgets")
 
-from convscope.lessons.widgets import WIDGETS  # noqa: E402
 from convscope.widgets.bundle import bundle_module  # noqa: E402
+from convscope.widgets.registry import WIDGETS  # noqa: E402
 
 IMAGE = [[10 * (r + 1) * (c + 1) for c in range(5)] for r in range(5)]
 SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]

@@ -24,11 +24,11 @@ from ..lessons.directives import state_script
 from ..lessons.script_json import script_json
 from ..lessons.sources import LessonLibrary
 from ..lessons.summary import lesson_summary
-from ..lessons.widgets import WIDGETS, Widget
 from ..page_policy import meta_policy
 from ..widgets.assets import asset_file
 from ..widgets.bundle import STATIC, bundle_file, bundle_module, data_url
 from ..widgets.media import MediaFolder
+from ..widgets.registry import WIDGETS, Widget
 from .files import prepare_folder, refuse_links, write_atomic
 from .variants import pack, state_table
 

@@ -30,7 +30,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
         'convscope.widgets needs anywidget: pip install "convscope[jupyter]"'
     ) from error
 
-from ..lessons.widgets import WIDGETS
+from ..widgets.registry import WIDGETS
 from .classes import ConvscopeWidget, widget_class
 
 CLASSES: dict[str, type[ConvscopeWidget]] = {

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..widgets.registry import WIDGETS
 from .directives import MARK, PlacedWidget, placeholder
 from .markdown import lesson_markdown
-from .widgets import WIDGETS
 
 CONTENT = Path(str(resources.files(__package__) / "content"))
 _TITLE = re.compile(r"^#\s+(.+)$", re.MULTILINE)

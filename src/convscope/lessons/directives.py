@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..widgets.registry import WIDGETS, DirectiveSite
 from .script_json import script_json
-from .widgets import WIDGETS, DirectiveSite
 
 _DIRECTIVE = re.compile(r"^\{(?P<name>[a-z_][a-z0-9_]*)\}\s*(?P<label>.*)$")
 

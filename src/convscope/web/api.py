@@ -16,8 +16,8 @@ from fastapi.responses import JSONResponse, Response
 
 from .. import kernels
 from ..lessons.markdown import math_to_mathml
-from ..lessons.widgets import WIDGETS, Widget
 from ..tracing.step import trace
+from ..widgets.registry import WIDGETS, Widget
 from .schemas import MAX_TRACE_PRODUCTS, ErrorResponse, KernelInfo, TraceRequest
 
 ERRORS: dict[int | str, dict[str, Any]] = {

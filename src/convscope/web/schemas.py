@@ -1,7 +1,7 @@
 """The JSON shapes of the API that are not a widget's inputs: trace requests, kernels, errors.
 
-Widget inputs live beside their state builders in :mod:`convscope.lessons.widgets`, so the
-lesson and the API validate them with one model.
+Widget inputs live beside their state builders, one folder per widget under
+:mod:`convscope.widgets`, so the lesson and the API validate them with one model.
 """
 
 from __future__ import annotations

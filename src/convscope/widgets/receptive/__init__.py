@@ -10,6 +10,7 @@ centre counted most.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -17,10 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...engine import ConvSpec, path_counts, receptive_field
 from ...engine.pool import PoolSpec
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs, text_grid
-from ...widgets.field_errors import field_error
-from ...widgets.pictures import heat_levels
+from ..base import Widget, WidgetInputs, text_grid
+from ..field_errors import field_error
+from ..pictures import heat_levels
 
 MAX_LAYERS = 5
 MAX_MEASURED = 640  # input side of the engine's measurement; larger fields are refused
@@ -213,5 +213,8 @@ def build_state(inputs: ReceptiveInputs) -> dict[str, Any]:
 
 
 WIDGET = Widget(
-    name="receptive", inputs=ReceptiveInputs, build=build_state, esm=LEGACY_JS / "receptive.js"
+    name="receptive",
+    inputs=ReceptiveInputs,
+    build=build_state,
+    esm=Path(__file__).with_name("receptive.js"),
 )

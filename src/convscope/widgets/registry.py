@@ -3,15 +3,15 @@
 Adding a widget: make its folder ``convscope/widgets/<name>/`` (``__init__.py`` with an inputs
 model, ``build_state`` and ``WIDGET``; ``<name>.js``; ``<name>.css`` if it needs styles of its
 own) and add it to :data:`WIDGETS`. The lesson directive ```` ```{name} ```` and the route
-``POST /api/widgets/<name>`` then exist. Widgets not yet moved to their folder are still
-modules here (see ``docs/architecture.md``).
+``POST /api/widgets/<name>`` then exist (see ``docs/architecture.md``).
 """
 
 from __future__ import annotations
 
-from ...widgets import (
+from . import (
     calculator,
     channels,
+    checkerboard,
     code_trace,
     flip,
     gallery,
@@ -20,13 +20,13 @@ from ...widgets import (
     pooling,
     quick_check,
     quiz,
+    receptive,
     speed,
     step,
     torch_check,
     transposed,
 )
-from ...widgets.base import DirectiveSite, Widget, WidgetInputs
-from . import checkerboard, receptive
+from .base import DirectiveSite, Widget, WidgetInputs
 
 FIRST_LESSON = (
     flip,
@@ -44,5 +44,6 @@ SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, qu
 WIDGETS: dict[str, Widget] = {
     module.WIDGET.name: module.WIDGET for module in (*FIRST_LESSON, *SECOND_LESSON)
 }
+"""Every widget by its directive name, in the order the lessons first place them."""
 
 __all__ = ["WIDGETS", "DirectiveSite", "Widget", "WidgetInputs"]

@@ -8,6 +8,7 @@ a shrunken photograph shows the pattern on a real picture.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
@@ -15,10 +16,9 @@ from pydantic import Field
 
 from ...engine import avg_pool2d, conv_transpose2d
 from ...render.images import PHOTOS
-from ...widgets.assets import LEGACY_JS
-from ...widgets.base import Widget, WidgetInputs, text_grid
-from ...widgets.padding_modes import PhotoName
-from ...widgets.pictures import grey_photo, png_url, to_grey_levels
+from ..base import Widget, WidgetInputs, text_grid
+from ..padding_modes import PhotoName
+from ..pictures import grey_photo, png_url, to_grey_levels
 
 ONES_SIDE = 6  # the all-ones map
 PHOTO_SIDE = 192
@@ -111,5 +111,5 @@ WIDGET = Widget(
     name="checkerboard",
     inputs=CheckerboardInputs,
     build=build_state,
-    esm=LEGACY_JS / "checkerboard.js",
+    esm=Path(__file__).with_name("checkerboard.js"),
 )
