@@ -28,6 +28,8 @@ GOOD = [
     ("GET", "/static/widgets/flip/flip.js", None, 200),
     ("GET", "/static/widgets/params/params.css", None, 200),
     ("GET", "/static/widgets/_common/_grid.js", None, 200),
+    ("GET", "/static/widgets/gallery/gallery.js", None, 200),
+    ("GET", "/static/widgets/receptive/receptive.js", None, 200),
     ("GET", "/openapi.json", None, 200),
     ("GET", "/api/kernels", None, 200),
     ("POST", "/api/trace", {"input": GRADIENT, "weight": SOBEL_X}, 200),
@@ -45,6 +47,9 @@ BAD = [
     ("GET", "/static/widgets/flip/__init__.py", None, 404, None),
     ("GET", "/static/widgets/flip/nonexistent.js", None, 404, None),
     ("GET", "/static/widgets/flip/..%2F..%2Fkernels.py", None, 404, None),
+    # the address the widgets' modules had before each moved to its own folder
+    ("GET", "/static/js/widgets/gallery.js", None, 404, None),
+    ("GET", "/static/js/widgets/quiz.js", None, 404, None),
     ("POST", "/api/widgets/calculator", with_(CALC, input=[[1, "a"], [3, 4]]), 422, "input"),
     ("POST", "/api/widgets/calculator", with_(CALC, input=[[1, 2], [3]]), 422, "input"),
     ("POST", "/api/widgets/calculator", with_(CALC, input=[[1] * 13] * 13), 422, "input"),

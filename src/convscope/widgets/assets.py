@@ -25,9 +25,6 @@ PACKAGE = Path(__file__).resolve().parent
 """``convscope/widgets/``: one folder per widget, and ``_common/``."""
 COMMON = PACKAGE / "_common"
 """The JavaScript parts several widgets import (grids, controls, the step view)."""
-LEGACY_JS = PACKAGE.parent / "web" / "static" / "js" / "widgets"
-"""Where the ES modules of widgets not yet moved to their own folder still are (see
-``docs/architecture.md``); each is addressed as if it were in its folder already."""
 MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css"}
 """The kinds of file an address may name, with the media type they are served as."""
 
@@ -46,8 +43,6 @@ def asset_url(path: Path) -> str:
     path = path.resolve()
     if path.parent.parent == PACKAGE and path.suffix in MEDIA_TYPES:
         return f"widgets/{path.parent.name}/{path.name}"
-    if path.parent == LEGACY_JS and path.suffix == ".js":
-        return f"widgets/{path.stem}/{path.name}"
     raise ValueError(f"{path} is not a script or stylesheet of a widget folder under {PACKAGE}")
 
 
@@ -63,7 +58,7 @@ def asset_file(address: str) -> Path:
     if len(parts) == 3 and parts[0] == "widgets":
         folder, name = parts[1], parts[2]
         if _FOLDER.fullmatch(folder) and _FILE.fullmatch(name):
-            for path in (PACKAGE / folder / name, LEGACY_JS / name):
-                if path.is_file() and asset_url(path) == address:
-                    return path
+            path = PACKAGE / folder / name
+            if path.is_file() and asset_url(path) == address:
+                return path
     raise ValueError(f"no widget script or stylesheet is served at {address!r}")
