@@ -334,5 +334,6 @@ WIDGET = Widget(
     inputs=CodeTraceInputs,
     build=build_state,
     esm=Path(__file__).with_name("code_trace.js"),
+    css=Path(__file__).with_name("code_trace.css"),
     directive=directive_state,
 )

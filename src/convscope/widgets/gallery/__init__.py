@@ -153,5 +153,6 @@ WIDGET = Widget(
     inputs=GalleryInputs,
     build=build_state,
     esm=Path(__file__).with_name("gallery.js"),
+    css=Path(__file__).with_name("gallery.css"),
     picture=picture,
 )

@@ -118,4 +118,5 @@ WIDGET = Widget(
     inputs=PaddingModesInputs,
     build=build_state,
     esm=Path(__file__).with_name("padding_modes.js"),
+    css=Path(__file__).with_name("padding_modes.css"),
 )

@@ -314,4 +314,5 @@ WIDGET = Widget(
     inputs=PoolingInputs,
     build=build_state,
     esm=Path(__file__).with_name("pooling.js"),
+    css=Path(__file__).with_name("pooling.css"),
 )

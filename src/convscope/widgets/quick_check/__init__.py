@@ -95,5 +95,6 @@ WIDGET = Widget(
     inputs=QuickCheckInputs,
     build=build_state,
     esm=Path(__file__).parents[1] / "quiz" / "quiz.js",
+    css=Path(__file__).parents[1] / "quiz" / "quiz.css",
     directive=question_directive(QuickCheckInputs, build_state),
 )

@@ -247,5 +247,6 @@ WIDGET = Widget(
     inputs=QuizInputs,
     build=build_state,
     esm=Path(__file__).with_name("quiz.js"),
+    css=Path(__file__).with_name("quiz.css"),
     directive=question_directive(QuizInputs, build_state),
 )

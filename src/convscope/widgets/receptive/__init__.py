@@ -217,4 +217,5 @@ WIDGET = Widget(
     inputs=ReceptiveInputs,
     build=build_state,
     esm=Path(__file__).with_name("receptive.js"),
+    css=Path(__file__).with_name("receptive.css"),
 )

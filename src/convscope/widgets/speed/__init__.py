@@ -100,6 +100,7 @@ WIDGET = Widget(
     inputs=SpeedInputs,
     build=build_state,
     esm=Path(__file__).with_name("speed.js"),
+    css=Path(__file__).with_name("speed.css"),
     directive=_page_state,
     exported=for_export,
 )

@@ -160,4 +160,5 @@ WIDGET = Widget(
     inputs=TransposedInputs,
     build=build_state,
     esm=Path(__file__).with_name("transposed.js"),
+    css=Path(__file__).with_name("transposed.css"),
 )
