@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 
@@ -25,11 +25,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(
-    *options: str, environment: dict[str, str] | None = None
+    *options: str,
+    environment: dict[str, str] | None = None,
+    preexec: Callable[[], None] | None = None,
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Run ``convscope serve --no-open`` on a free loopback port; yield it and its address.
 
-    ``environment`` is added to this process's for the server (a ``TMPDIR`` of its own, say).
+    ``environment`` is added to this process's for the server (a ``TMPDIR`` of its own, say);
+    ``preexec`` runs in the server's process before it starts (dropping capabilities, say).
     """
     port = free_port()
     command = [sys.executable, "-c", "from convscope.cli import main; main()", "serve"]
@@ -40,6 +43,7 @@ def serving(
         stderr=subprocess.PIPE,
         start_new_session=True,
         env={**os.environ, **(environment or {})},
+        preexec_fn=preexec,
     )
     base = f"http://{LOOPBACK}:{port}"
     try:

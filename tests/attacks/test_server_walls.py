@@ -15,10 +15,7 @@ import html
 import io
 import os
 import re
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -35,9 +32,10 @@ from convscope.web import create_app
 from convscope.web.code_api import OFF_FOR_NETWORK
 from convscope.widgets.question_key import KEY_FILE_VARIABLE
 
+from . import servers
+
 pytestmark = pytest.mark.attack
 
-LOOPBACK = "127.0.0.1"
 FLOOD = 24
 _PR_CAPBSET_DROP = 24  # linux/prctl.h
 OWN_QUESTION = """# A teacher's check
@@ -50,49 +48,13 @@ answer = "5"
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving(*options: str, capless: bool = False) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """Run ``convscope serve --no-open`` on a free loopback port (with ``capless``, as root
-    without capabilities, as an ordinary user would run it); yield it and its address."""
-    port = _free_port()
-    command = [sys.executable, "-c", "from convscope.cli import main; main()", "serve"]
-    command += ["--no-open", "--host", LOOPBACK, "--port", str(port), *options]
-    server = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=_without_capabilities if capless and os.geteuid() == 0 else None,
-    )
-    base = f"http://{LOOPBACK}:{port}"
-    try:
-        _wait_until_answering(server, base)
-        yield server, base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
-def _wait_until_answering(server: subprocess.Popen[bytes], base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(base + "/api/kernels", timeout=5).status_code == 200:
-                return
-        assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
-        time.sleep(0.2)
-    raise AssertionError("the server did not answer within 60 s")
+    """:func:`.servers.serving`; with ``capless``, as root without capabilities, as an
+    ordinary user would run it."""
+    preexec = _without_capabilities if capless and os.geteuid() == 0 else None
+    with servers.serving(*options, preexec=preexec) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
