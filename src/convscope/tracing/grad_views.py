@@ -16,7 +16,7 @@ from .step_views import _environment, stylesheet
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from .grad import GradStep, GradTerm
+    from .grad_step import GradStep, GradTerm
 
 
 @dataclass(frozen=True)
