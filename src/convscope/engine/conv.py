@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,25 +80,59 @@ def prepare(
 ) -> Problem:
     """Return the validated :class:`Problem` for ``conv2d``'s arguments, or raise a clear error."""
     spec = ConvSpec.create(stride, padding, dilation, groups, padding_mode, flip)
+    operands = canonical_operands(input, weight, bias, spec.groups, _layout)
+    kernel_size = (operands.weight.shape[2], operands.weight.shape[3])
+    spec.output_size((operands.input.shape[2], operands.input.shape[3]), kernel_size)
+    return Problem(
+        input=operands.input,
+        weight=operands.weight,
+        bias=operands.bias,
+        spec=spec,
+        padding=spec.resolve_padding(kernel_size),
+        layout=operands.layout,
+        dtype=operands.dtype,
+    )
+
+
+@dataclass(frozen=True)
+class Operands:
+    """Validated arrays in the canonical ``(N, C, *spatial)`` layout, in the working dtype."""
+
+    input: NDArray[Any]
+    weight: NDArray[Any]
+    bias: NDArray[Any] | None
+    layout: Layout
+    dtype: np.dtype[Any]
+
+
+def canonical_operands(
+    input: object,
+    weight: object,
+    bias: object,
+    groups: int,
+    layout_of: Callable[[tuple[int, ...], tuple[int, ...]], Layout],
+    kernel_axes: str = "kH, kW",
+) -> Operands:
+    """Return the operands of a convolution checked and laid out (``conv2d``'s and ``conv3d``'s).
+
+    ``layout_of`` reads the caller's shapes (teaching or batched); ``kernel_axes`` names the
+    kernel's spatial axes in messages.
+    """
     input_array = as_numeric_array(input, "input")
     weight_array = as_numeric_array(weight, "weight")
     bias_array = None if bias is None else as_numeric_array(bias, "bias")
-    layout = _layout(input_array.shape, weight_array.shape)
+    layout = layout_of(input_array.shape, weight_array.shape)
     _check_not_empty(input_array.shape, weight_array.shape)
     dtype = result_dtype(input_array, weight_array, bias_array)
     work = compute_dtype(dtype)
     canonical_input = to_canonical(input_array, layout.input_axes).astype(work, copy=False)
     canonical_weight = to_canonical(weight_array, layout.weight_axes).astype(work, copy=False)
-    _check_channels(input_array.shape, weight_array.shape, spec.groups, layout)
+    _check_channels(input_array.shape, weight_array.shape, groups, layout, kernel_axes)
     canonical_bias = check_bias(bias_array, canonical_weight.shape[0], layout.teaching)
-    kernel_size = (canonical_weight.shape[2], canonical_weight.shape[3])
-    spec.output_size((canonical_input.shape[2], canonical_input.shape[3]), kernel_size)
-    return Problem(
+    return Operands(
         input=canonical_input,
         weight=canonical_weight,
         bias=None if canonical_bias is None else canonical_bias.astype(work, copy=False),
-        spec=spec,
-        padding=spec.resolve_padding(kernel_size),
         layout=layout,
         dtype=dtype,
     )

@@ -20,14 +20,9 @@ from . import algorithms
 from ._words import counted
 from .arrays import (
     Layout,
-    as_numeric_array,
-    check_bias,
-    compute_dtype,
     layout_for,
-    result_dtype,
-    to_canonical,
 )
-from .conv import _check_channels, _check_not_empty
+from .conv import canonical_operands
 from .padding import _NUMPY_MODE, _check_fits
 from .spec import window_count
 from .spec3d import ConvSpec3d, Triple, VolumePadding
@@ -104,27 +99,17 @@ def prepare3d(
 ) -> VolumeProblem:
     """Return the validated :class:`VolumeProblem` for ``conv3d``'s arguments, or raise."""
     spec = ConvSpec3d.create(stride, padding, dilation, groups, padding_mode, flip)
-    input_array = as_numeric_array(input, "input")
-    weight_array = as_numeric_array(weight, "weight")
-    bias_array = None if bias is None else as_numeric_array(bias, "bias")
-    layout = _layout(input_array.shape, weight_array.shape)
-    _check_not_empty(input_array.shape, weight_array.shape)
-    dtype = result_dtype(input_array, weight_array, bias_array)
-    work = compute_dtype(dtype)
-    canonical_input = to_canonical(input_array, layout.input_axes).astype(work, copy=False)
-    canonical_weight = to_canonical(weight_array, layout.weight_axes).astype(work, copy=False)
-    _check_channels(input_array.shape, weight_array.shape, spec.groups, layout, KERNEL_AXES)
-    canonical_bias = check_bias(bias_array, canonical_weight.shape[0], layout.teaching)
-    kernel_size: Triple = canonical_weight.shape[2:]
-    spec.output_size(canonical_input.shape[2:], kernel_size)
+    operands = canonical_operands(input, weight, bias, spec.groups, _layout, KERNEL_AXES)
+    kernel_size: Triple = operands.weight.shape[2:]
+    spec.output_size(operands.input.shape[2:], kernel_size)
     return VolumeProblem(
-        input=canonical_input,
-        weight=canonical_weight,
-        bias=None if canonical_bias is None else canonical_bias.astype(work, copy=False),
+        input=operands.input,
+        weight=operands.weight,
+        bias=operands.bias,
         spec=spec,
         padding=spec.resolve_padding(kernel_size),
-        layout=layout,
-        dtype=dtype,
+        layout=operands.layout,
+        dtype=operands.dtype,
     )
 
 
