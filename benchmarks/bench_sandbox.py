@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from importlib import resources
 
 from convscope.tracing.code import trace_source
@@ -26,11 +27,11 @@ LESSON = resources.files("convscope").joinpath("lessons/examples/conv2d_loop.py"
 CALL = "cross_correlate(np.arange(64.0).reshape(8, 8), np.ones((3, 3)))"
 
 
-def median_ms(runs: int, action: object) -> float:
+def median_ms(runs: int, action: Callable[[], object]) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        action()  # type: ignore[operator]
+        action()
         times.append(time.perf_counter() - started)
     return 1000 * statistics.median(times)
 

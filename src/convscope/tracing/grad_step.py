@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import grad_views
-from .numbers import format_number, jsonable
+from .numbers import factor_text, format_number, jsonable
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -97,7 +97,9 @@ class GradStep:
         """Return the sum as a person writes it: ``'1×30 + 1×40 = 70'``."""
         if not self.terms:
             return f"no output cell reaches this {self.wrt} cell = 0"
-        products = " + ".join(f"{_factor(t.grad_output)}×{_factor(t.factor)}" for t in self.terms)
+        products = " + ".join(
+            f"{factor_text(t.grad_output)}×{factor_text(t.factor)}" for t in self.terms
+        )
         return f"{products} = {format_number(self.result)}"
 
     def to_text(self) -> str:
@@ -138,8 +140,3 @@ class GradStep:
 
     def __repr__(self) -> str:
         return f"<GradStep {self.label} = {format_number(self.result)}>"
-
-
-def _factor(value: int | float) -> str:
-    text = format_number(value)
-    return f"({text})" if text.startswith("\N{MINUS SIGN}") else text

@@ -136,3 +136,15 @@ def _finite_or_none(value: Any) -> Any:
     if isinstance(value, list):
         return [_finite_or_none(item) for item in value]
     return value if math.isfinite(value) else None
+
+
+def factor_text(value: int | float) -> str:
+    """Return ``value`` as one factor of a written product: negative numbers in brackets.
+
+    Examples
+    --------
+    >>> factor_text(-2) + "×" + factor_text(3)
+    '(−2)×3'
+    """
+    text = format_number(value)
+    return f"({text})" if text.startswith("\N{MINUS SIGN}") else text

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from ..engine import conv_transpose2d
 from ..engine.arrays import as_numeric_array
 from ..engine.transpose import TransposeSpec
-from .numbers import format_number, jsonable
+from .numbers import factor_text, format_number, jsonable
 from .step import ConvTrace, trace
 
 
@@ -48,7 +48,9 @@ class TransposedStep:
         """Return e.g. ``'1×2 + 3×(−1) = −1'``: each input value times its kernel weight."""
         if not self.contributions:
             return f"no input cell reaches this output cell = {format_number(self.result)}"
-        terms = " + ".join(f"{_factor(c.value)}×{_factor(c.weight)}" for c in self.contributions)
+        terms = " + ".join(
+            f"{factor_text(c.value)}×{factor_text(c.weight)}" for c in self.contributions
+        )
         total = sum(c.product for c in self.contributions)
         return f"{terms} = {format_number(total)}"
 
@@ -174,11 +176,6 @@ class TransposedTrace:
             "steps": [self.at(i, j).to_json() for i, j in np.ndindex(*self.output.shape)],
             "stamps": self.stamps(),
         }
-
-
-def _factor(value: int | float) -> str:
-    text = format_number(value)
-    return f"({text})" if value < 0 else text
 
 
 def trace_transposed(
