@@ -15,6 +15,8 @@ from . import (
     code_trace,
     flip,
     gallery,
+    grad_loss,
+    grad_weight,
     padding_modes,
     params,
     pooling,
@@ -36,13 +38,16 @@ FIRST_LESSON = (
     code_trace,
     speed,
     gallery,
+    grad_loss,
+    grad_weight,
     channels,
     params,
     quiz,
 )
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
+THIRD_LESSON = (grad_weight, grad_loss)
 WIDGETS: dict[str, Widget] = {
-    module.WIDGET.name: module.WIDGET for module in (*FIRST_LESSON, *SECOND_LESSON)
+    module.WIDGET.name: module.WIDGET for module in (*FIRST_LESSON, *SECOND_LESSON, *THIRD_LESSON)
 }
 """Every widget by its directive name, in the order the lessons first place them."""
 

@@ -1,0 +1,154 @@
+"""The third lesson's widget routes: gradients equal convscope.grad's and torch.autograd's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from convscope import conv2d
+from convscope.grad import conv2d_input, conv2d_weight
+from convscope.tracing.numbers import format_number
+from convscope.widgets.grad_loss import autograd
+
+pytestmark = pytest.mark.anyio
+
+IMAGE = [[1, 2, 0, 3], [4, 1, 2, 0], [0, 3, 1, 2], [2, 0, 4, 1]]
+KERNEL = [[1, 0], [-1, 2]]
+VIEW = {"input": IMAGE, "kernel": KERNEL}
+TARGET = [[4, 0, 0], [2, 2, 0], [0, 0, 4]]
+BIG_KERNEL = {"input": [[1] * 3] * 3, "kernel": [[1] * 4] * 4}
+LOSS = {"input": IMAGE, "kernel": KERNEL, "target": TARGET}
+
+
+def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {**base, **changes}
+
+
+def written(values: Any) -> list[list[str]]:
+    return [[format_number(value) for value in row] for row in np.asarray(values).tolist()]
+
+
+GOOD = [
+    ("GET", "/lessons/how-a-kernel-learns", None),
+    ("GET", "/static/widgets/grad_weight/grad_weight.js", None),
+    ("GET", "/static/widgets/grad_loss/grad_loss.js", None),
+    ("POST", "/api/widgets/grad_weight", VIEW),
+    ("POST", "/api/widgets/grad_weight", with_(VIEW, stride=2, padding=1)),
+    ("POST", "/api/widgets/grad_weight", with_(VIEW, grad_output=[[1, 0, 2]] * 3)),
+    ("POST", "/api/widgets/grad_loss", LOSS),
+    ("POST", "/api/widgets/grad_loss", with_(LOSS, input=[[0.5] * 4] * 4)),
+]
+
+BAD = [
+    ("/api/widgets/grad_weight", with_(VIEW, kernel=[[1] * 5] * 5), 422, "kernel"),
+    (
+        "/api/widgets/grad_weight",
+        BIG_KERNEL,
+        422,
+        "kernel",
+    ),
+    ("/api/widgets/grad_weight", with_(VIEW, stride=3), 422, "stride"),
+    ("/api/widgets/grad_weight", with_(VIEW, padding=2), 422, "padding"),
+    ("/api/widgets/grad_weight", with_(VIEW, grad_output=[[1, 2]]), 422, "grad_output"),
+    ("/api/widgets/grad_weight", with_(VIEW, input=[[1, "x"]]), 422, "input"),
+    ("/api/widgets/grad_loss", with_(LOSS, target=[[1, 2], [3, 4]]), 422, "target"),
+    ("/api/widgets/grad_loss", with_(LOSS, target=[[float("1e300")] * 3] * 3), 422, "target"),
+    ("/api/widgets/grad_loss", with_(LOSS, kernel=[[1] * 5] * 5), 422, "kernel"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), GOOD)
+async def test_good_requests_answer_200(
+    client: httpx.AsyncClient, method: str, path: str, body: Any
+) -> None:
+    response = await client.request(method, path, json=body)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(("path", "body", "status", "field"), BAD)
+async def test_bad_requests_get_a_4xx_naming_the_field(
+    client: httpx.AsyncClient, path: str, body: Any, status: int, field: str
+) -> None:
+    response = await client.post(path, json=body)
+    assert response.status_code == status, response.text
+    assert response.json()["field"] == field, response.text
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(("stride", "padding"), [(1, 0), (2, 0), (1, 1), (2, 1)])
+async def test_weight_view_sums_equal_convscope_grad(
+    client: httpx.AsyncClient, stride: int, padding: int
+) -> None:
+    state = (
+        await client.post(
+            "/api/widgets/grad_weight", json=with_(VIEW, stride=stride, padding=padding)
+        )
+    ).json()
+    ones = np.ones_like(conv2d(IMAGE, KERNEL, stride=stride, padding=padding))
+    weight = conv2d_weight(IMAGE, (2, 2), ones, stride=stride, padding=padding)
+    cells = conv2d_input((4, 4), KERNEL, ones, stride=stride, padding=padding)
+    assert state["grad_weight"] == written(weight)
+    assert [step["result"] for step in state["weight_steps"]] == [
+        t for row in written(weight) for t in row
+    ]
+    assert state["grad_input"] == written(cells) == state["transposed"]
+    first = state["weight_steps"][0]
+    assert first["label"] == "∂L/∂weight[0, 0]"
+    real = [term["factor"] for term in first["terms"] if not term["in_padding"]]
+    assert sum(int(text.replace("−", "-")) for text in real) == weight[0, 0]
+
+
+async def test_loss_gradient_is_output_minus_target_and_flows_to_the_weights(
+    client: httpx.AsyncClient,
+) -> None:
+    state = (await client.post("/api/widgets/grad_loss", json=LOSS)).json()
+    errors = conv2d(IMAGE, KERNEL) - np.array(TARGET)
+    assert state["grad_output"] == written(errors)
+    assert state["loss"] == format_number(int((errors**2).sum()) / 2)
+    assert state["grad_weight"] == written(conv2d_weight(IMAGE, (2, 2), errors))
+    assert state["grad_input"] == written(conv2d_input((4, 4), KERNEL, errors))
+    # a target equal to the output leaves nothing to learn
+    output = conv2d(IMAGE, KERNEL).tolist()
+    settled = (await client.post("/api/widgets/grad_loss", json=with_(LOSS, target=output))).json()
+    assert settled["loss"] == "0"
+    assert {text for row in settled["grad_weight"] for text in row} == {"0"}
+
+
+async def test_torch_autograd_agrees_on_loss_and_both_gradients(
+    client: httpx.AsyncClient,
+) -> None:
+    torch = pytest.importorskip("torch")
+    body = with_(LOSS, input=[[0.25, 1.5, -2, 3]] * 4)
+    state = (await client.post("/api/widgets/grad_loss", json=body)).json()
+    check = state["torch"]
+    assert check["available"] and check["agrees"], check
+    assert check["version"] == str(torch.__version__)
+    x = torch.tensor(body["input"], dtype=torch.float64)[None, None].requires_grad_()
+    w = torch.tensor(KERNEL, dtype=torch.float64)[None, None].requires_grad_()
+    t = torch.tensor(TARGET, dtype=torch.float64)[None, None]
+    (0.5 * ((torch.nn.functional.conv2d(x, w) - t) ** 2).sum()).backward()
+    assert state["grad_weight"] == written(w.grad[0, 0].numpy())
+    assert state["grad_input"] == written(x.grad[0, 0].numpy())
+
+
+async def test_without_torch_the_check_says_not_installed(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(autograd, "_torch", lambda: None)
+    state = (await client.post("/api/widgets/grad_loss", json=LOSS)).json()
+    assert state["torch"]["available"] is False
+    assert "not installed" in state["torch"]["message"]
+    assert "grad_weight" not in state["torch"]
+
+
+async def test_lesson_index_lists_the_third_lesson_after_the_second(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (await client.get("/lessons")).text
+    second = page.index('href="/lessons/stride-padding-pooling"')
+    third = page.index('href="/lessons/how-a-kernel-learns"')
+    assert second < third
+    assert "How a kernel learns" in page
