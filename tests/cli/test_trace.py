@@ -48,6 +48,7 @@ def test_html_option_writes_a_self_contained_page(lesson_file: Path, tmp_path: P
     trace(str(lesson_file), "--html", str(page))
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "</html>" in html
+    assert page.stat().st_mode & 0o044 == 0o044  # readable by others, as a new file is
     assert "window * kernel" in html and '<table class="grid">' in html
     assert "<script" not in html and "http" not in html
     assert list(tmp_path.glob(".trace.html.*")) == []  # no temporary file left behind

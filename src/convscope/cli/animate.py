@@ -2,7 +2,9 @@
 
 One frame per output position, drawn from the engine's own numbers: the padding hatched, the
 window outlined, the output filling in; ``--values`` puts numbers in the cells and each
-frame's sum under the picture. ``--gallery DIR`` writes the classic configurations at once.
+frame's sum under the picture. The SVG is animated too (SMIL, no script). ``--gallery DIR``
+writes the classic configurations at once; ``--transposed --output-padding N`` the transposed
+convolution that gives back the rows a strided window skipped.
 """
 
 from __future__ import annotations
@@ -29,6 +31,28 @@ def _pair(text: str, name: str) -> tuple[int, int]:
     return (parts[0], parts[-1])
 
 
+def _output_padding(
+    text: str, transposed: bool, stride: tuple[int, int], dilation: tuple[int, int]
+) -> tuple[int, int]:
+    extra = _pair(text, "--output-padding")
+    if extra == (0, 0):
+        return extra
+    if not transposed:
+        raise UsageProblem(
+            "--output-padding belongs to a transposed convolution: add --transposed, "
+            "or leave --output-padding out"
+        )
+    for axis, name in ((0, "rows"), (1, "columns")):
+        limit = max(stride[axis], dilation[axis])
+        if not 0 <= extra[axis] < limit:
+            raise UsageProblem(
+                f"--output-padding {extra[axis]} ({name}) must be smaller than --stride "
+                f"{stride[axis]} or --dilation {dilation[axis]}, and not negative: it gives back "
+                f"only the rows a stride step skipped, so here at most {limit - 1}"
+            )
+    return extra
+
+
 @app.command()
 def animate(
     out: Annotated[Path | None, typer.Option(help=f"File to write: {', '.join(FORMATS)}.")] = None,
@@ -38,10 +62,17 @@ def animate(
     padding: Annotated[str, typer.Option(help="Padding rows[,cols] on each side.")] = "0",
     dilation: Annotated[str, typer.Option(help="Dilation rows[,cols].")] = "1",
     transposed: Annotated[bool, typer.Option(help="Animate the transposed convolution.")] = False,
+    output_padding: Annotated[
+        str,
+        typer.Option(
+            help="With --transposed: rows[,cols] added at the bottom and right of the output "
+            "(PyTorch's output_padding; smaller than the stride or the dilation)."
+        ),
+    ] = "0",
     values: Annotated[bool, typer.Option(help="Show numbers and each position's sum.")] = False,
     input: Annotated[str | None, typer.Option(help="Input values, e.g. '[[1,2],[3,4]]'.")] = None,
     kernel: Annotated[str | None, typer.Option(help="Kernel name or values.")] = None,
-    frame_ms: Annotated[int, typer.Option(help="Milliseconds per frame.")] = 700,
+    frame_ms: Annotated[int, typer.Option(help="Milliseconds per frame (at least 1).")] = 700,
     gallery: Annotated[
         Path | None, typer.Option(help="Write the classic set of configurations into DIR.")
     ] = None,
@@ -55,17 +86,25 @@ def animate(
             return
         if out is None:
             raise UsageProblem("give --out FILE (a .gif, .png, .webp or .svg) or --gallery DIR")
+        if frame_ms < 1:
+            raise UsageProblem(
+                f"--frame-ms is how many milliseconds each frame stays on screen, so it must be "
+                f"at least 1; got {frame_ms}"
+            )
         input_values = parse_array(input, "--input") if input else None
         kernel_values = parse_kernel(kernel)[0] if kernel else None
+        steps, dilations = _pair(stride, "--stride"), _pair(dilation, "--dilation")
+        extra = _output_padding(output_padding, transposed, steps, dilations)
         scene = build_scene(
             input_values.shape if input_values is not None else _pair(input_size, "--input-size"),
             kernel_values.shape
             if kernel_values is not None
             else _pair(kernel_size, "--kernel-size"),
-            _pair(stride, "--stride"),
+            steps,
             _pair(padding, "--padding"),
-            _pair(dilation, "--dilation"),
+            dilations,
             transposed=transposed,
+            output_padding=extra,
             input_values=input_values,
             kernel_values=kernel_values,
             values=values,

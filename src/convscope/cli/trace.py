@@ -100,6 +100,10 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as page:
             page.write(text)
+            # mkstemp makes the file private (0600); the page is for sharing, like any new file
+            umask = os.umask(0o022)
+            os.umask(umask)
+            os.fchmod(page.fileno(), 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

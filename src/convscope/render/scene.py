@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from ..engine import conv_transpose2d
 from ..engine.spec import Pair, as_pair
+from ..engine.transpose import TransposeSpec
 from ..tracing import trace
 
 MAX_SIDE = 16  # a grid larger than this is unreadable as an animation
@@ -73,6 +74,7 @@ def build_scene(
     dilation: object = 1,
     *,
     transposed: bool = False,
+    output_padding: object = 0,
     input_values: object = None,
     kernel_values: object = None,
     values: bool = False,
@@ -88,6 +90,10 @@ def build_scene(
         Show the transposed convolution as the ordinary convolution it equals: over the input
         with ``stride - 1`` zeros inserted between cells, padded by ``d(k - 1) - padding``,
         with the kernel rotated 180°.
+    output_padding : int or (int, int)
+        Transposed only: cells added at the bottom and right of the output, as PyTorch's
+        ``output_padding`` (smaller than the stride or the dilation), so that a strided
+        convolution whose window skipped the last rows maps back to its full input size.
     input_values, kernel_values : array_like, optional
         The numbers to use; small random integers (from ``seed``) when ``values`` is set and
         these are not given.
@@ -107,8 +113,14 @@ def build_scene(
         as_pair(v, n, minimum=m)
         for v, n, m in ((stride, "stride", 1), (padding, "padding", 0), (dilation, "dilation", 1))
     )
+    extra = as_pair(output_padding, "output_padding", minimum=0)
     if transposed:
-        return _transposed_scene(x, w, step, pad, dil, show)
+        return _transposed_scene(x, w, TransposeSpec.create(step, pad, extra, 1, dil), show)
+    if extra != (0, 0):
+        raise ValueError(
+            f"output_padding {_pair_text(extra)} belongs to a transposed convolution; "
+            "add transposed, or leave output_padding at 0"
+        )
     return _scene(x, w, step, pad, dil, show, _title(x.shape, w.shape, step, pad, dil, False))
 
 
@@ -137,7 +149,7 @@ def _scene(
     x: NDArray[Any],
     w: NDArray[Any],
     stride: Pair,
-    pad: Pair,
+    pad: Pair | tuple[Pair, Pair],
     dilation: Pair,
     show: bool,
     title: str,
@@ -171,9 +183,8 @@ def _scene(
     )
 
 
-def _transposed_scene(
-    x: NDArray[Any], w: NDArray[Any], stride: Pair, pad: Pair, dilation: Pair, show: bool
-) -> Scene:
+def _transposed_scene(x: NDArray[Any], w: NDArray[Any], spec: TransposeSpec, show: bool) -> Scene:
+    stride, pad, extra, dilation = spec.stride, spec.padding, spec.output_padding, spec.dilation
     border = tuple(dilation[a] * (w.shape[a] - 1) - pad[a] for a in (0, 1))
     if min(border) < 0:
         raise ValueError(
@@ -186,9 +197,13 @@ def _transposed_scene(
     spread[:: stride[0], :: stride[1]] = x
     inserted = np.ones((rows, cols), dtype=bool)
     inserted[:: stride[0], :: stride[1]] = False
-    title = _title(x.shape, w.shape, stride, pad, dilation, True)
-    scene = _scene(spread, w, (1, 1), (border[0], border[1]), dilation, show, title, inserted, True)
-    expected = conv_transpose2d(x, w, stride=stride, padding=pad, dilation=dilation)
+    title = _title(x.shape, w.shape, stride, pad, dilation, True, extra)
+    # output_padding is one more ring of zeros at the bottom and right of the gathered grid
+    sides = ((border[0], border[0] + extra[0]), (border[1], border[1] + extra[1]))
+    scene = _scene(spread, w, (1, 1), sides, dilation, show, title, inserted, True)
+    expected = conv_transpose2d(
+        x, w, stride=stride, padding=pad, output_padding=extra, dilation=dilation
+    )
     if not np.allclose(scene.output, expected):  # the gather picture must tell the engine's story
         raise AssertionError("gather view disagrees with conv_transpose2d")
     return scene
@@ -201,6 +216,7 @@ def _title(
     pad: Pair,
     dilation: Pair,
     transposed: bool,
+    output_padding: Pair = (0, 0),
 ) -> str:
     parts = [
         f"{'transposed: ' if transposed else ''}{size[0]}×{size[1]} input",
@@ -210,6 +226,8 @@ def _title(
     ]
     if dilation != (1, 1):
         parts.append(f"dilation {_pair_text(dilation)}")
+    if output_padding != (0, 0):
+        parts.append(f"output padding {_pair_text(output_padding)}")
     return ", ".join(parts)
 
 
