@@ -118,3 +118,35 @@ def test_output_size_refuses_a_kernel_that_does_not_fit() -> None:
 def test_flip_and_padding_mode_are_kept() -> None:
     spec = ConvSpec.create(padding_mode="circular", flip=True, groups=4)
     assert (spec.padding_mode, spec.flip, spec.groups) == ("circular", True, 4)
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"stride": (0, 0)}, "stride must be >= 1"),
+        ({"stride": (1, -2)}, "stride must be >= 1"),
+        ({"dilation": (0, 1)}, "dilation must be >= 1"),
+        ({"stride": 2}, "stride must be a (rows, cols) pair"),
+        ({"padding": ((1, -1), (0, 0))}, "padding (top, bottom) must be >= 0"),
+        ({"padding": (1, 1)}, "padding must be ((top, bottom), (left, right))"),
+        ({"padding": "mirror"}, "padding must be an int, a pair"),
+        ({"padding": "same", "stride": (2, 2)}, "padding='same' needs stride 1"),
+        ({"groups": 0}, "groups must be a positive int"),
+        ({"padding_mode": "edge"}, "NumPy's 'edge' is 'replicate' here"),
+        ({"flip": 1}, "flip must be True or False"),
+    ],
+)
+def test_a_spec_built_directly_is_checked_as_create_checks_it(
+    fields: dict[str, object], words: str
+) -> None:
+    with pytest.raises((TypeError, ValueError)) as refused:
+        ConvSpec(**fields)  # type: ignore[arg-type]
+    assert words in str(refused.value)
+
+
+def test_a_spec_built_directly_with_normal_fields_equals_create() -> None:
+    direct = ConvSpec(stride=(2, 1), padding=((1, 0), (2, 2)), dilation=(1, 3), groups=2)
+    assert direct == ConvSpec.create(
+        stride=(2, 1), padding=((1, 0), (2, 2)), dilation=(1, 3), groups=2
+    )
+    assert direct.windows_over((9, 12), (3, 3)) == direct.output_size((8, 8), (3, 3)) == (4, 6)

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import kernels
+from ..engine.spec import PaddingArg
 from ..tracing import ConvTrace, Step, trace
 from ..tracing.numbers import format_number
 from ..tracing.step_views import where
@@ -92,7 +93,7 @@ def parse_ints(text: str, name: str, counts: tuple[int, ...]) -> tuple[int, ...]
     return values
 
 
-def parse_padding(text: str) -> object:
+def parse_padding(text: str) -> PaddingArg:
     """Return ``--padding`` as the engine takes it: an int, a pair or a rule name."""
     if text.strip().lower() in {"valid", "same", "full"}:
         return text.strip().lower()

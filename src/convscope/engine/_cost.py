@@ -88,9 +88,7 @@ class _Shape:
         self.kernel = (weight[2], weight[3])
         self.taps = weight[2] * weight[3]
         self.spec, self.dtype = spec, dtype
-        span = spec.effective_kernel_size(self.kernel)
-        self.out_rows = (self.rows - span[0]) // spec.stride[0] + 1
-        self.out_cols = (self.cols - span[1]) // spec.stride[1] + 1
+        self.out_rows, self.out_cols = spec.windows_over((self.rows, self.cols), self.kernel)
         phases = spec.stride[0] * spec.stride[1]
         self.flat_length = self.out_rows * -(-self.cols // spec.stride[1])
         self.phase_copy = (

@@ -70,8 +70,7 @@ def flatten(padded: NDArray[Any], kernel_size: tuple[int, int], spec: ConvSpec) 
     """Return the flattened phases of ``padded`` and the slice of every tap of the kernel."""
     (s_rows, s_cols), (d_rows, d_cols) = spec.stride, spec.dilation
     rows, cols = padded.shape[2], padded.shape[3]
-    out_rows = (rows - d_rows * (kernel_size[0] - 1) - 1) // s_rows + 1
-    out_cols = (cols - d_cols * (kernel_size[1] - 1) - 1) // s_cols + 1
+    out_rows, out_cols = spec.windows_over((rows, cols), kernel_size)
     phase_rows, phase_cols = -(-rows // s_rows), -(-cols // s_cols)
     used = sorted(
         {

@@ -32,18 +32,6 @@ from .spec import ConvSpec
 Algorithm = Callable[[NDArray[Any], NDArray[Any], ConvSpec], NDArray[Any]]
 
 
-def output_cells(
-    padded_size: tuple[int, int], kernel_size: tuple[int, int], spec: ConvSpec
-) -> tuple[int, int]:
-    """Return the output rows and columns of a valid correlation over an already padded input."""
-    span_rows = spec.dilation[0] * (kernel_size[0] - 1) + 1
-    span_cols = spec.dilation[1] * (kernel_size[1] - 1) + 1
-    return (
-        (padded_size[0] - span_rows) // spec.stride[0] + 1,
-        (padded_size[1] - span_cols) // spec.stride[1] + 1,
-    )
-
-
 def shifted_gemm(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> NDArray[Any]:
     """Return the correlation as one matrix product per kernel tap, accumulated.
 
@@ -54,7 +42,7 @@ def shifted_gemm(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> 
     batch, _channels, rows, cols = padded.shape
     out_channels, group_channels, k_rows, k_cols = weight.shape
     groups = spec.groups
-    out_rows, out_cols = output_cells((rows, cols), (k_rows, k_cols), spec)
+    out_rows, out_cols = spec.windows_over((rows, cols), (k_rows, k_cols))
     (s_rows, s_cols), (d_rows, d_cols) = spec.stride, spec.dilation
     grouped_input = padded.reshape(batch, groups, group_channels, rows, cols)
     grouped_weight = weight.reshape(groups, out_channels // groups, group_channels, k_rows, k_cols)
@@ -103,7 +91,7 @@ def choose(padded: NDArray[Any], weight: NDArray[Any], spec: ConvSpec) -> str:
     already loaded (loading numba for a tiny problem would cost more than it saves), else
     shift-and-add when each output channel reads one input channel, else one im2col product.
     """
-    rows, cols = output_cells(padded.shape[2:], weight.shape[2:], spec)
+    rows, cols = spec.windows_over(padded.shape[2:], weight.shape[2:])
     if padded.shape[0] * rows * cols * math.prod(weight.shape) < TINY_PRODUCTS:
         if numba_ready() and numba_suits(weight, spec, padded.dtype):
             return "numba_direct"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from . import algorithms
 from ._words import counted
@@ -21,7 +21,7 @@ from .arrays import (
     to_canonical,
 )
 from .padding import pad
-from .spec import PADDING_NAMES, ConvSpec, SidePadding, is_int
+from .spec import PADDING_NAMES, ConvSpec, PaddingArg, SidePadding, Size, is_int
 
 
 @dataclass(frozen=True)
@@ -68,15 +68,15 @@ class Problem:
 
 
 def prepare(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
-    padding_mode: object = "zeros",
-    flip: object = False,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+    flip: bool = False,
 ) -> Problem:
     """Return the validated :class:`Problem` for ``conv2d``'s arguments, or raise a clear error."""
     spec = ConvSpec.create(stride, padding, dilation, groups, padding_mode, flip)
@@ -106,9 +106,9 @@ class Operands:
 
 
 def canonical_operands(
-    input: object,
-    weight: object,
-    bias: object,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None,
     groups: int,
     layout_of: Callable[[tuple[int, ...], tuple[int, ...]], Layout],
     kernel_axes: str = "kH, kW",
@@ -139,13 +139,13 @@ def canonical_operands(
 
 
 def conv2d(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,
@@ -213,13 +213,13 @@ def conv2d(
 
 
 def conv1d(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,
@@ -275,12 +275,12 @@ def _causal_padding(padding: str, weight: NDArray[Any], dilation: object) -> tup
             f"'full', 'causal'; got {padding!r}"
         )
     spacing = _one(dilation, "dilation")
-    if not is_int(spacing) or int(spacing) < 1:  # type: ignore[call-overload]
+    if not is_int(spacing) or int(spacing) < 1:
         raise ValueError(f"padding='causal' needs dilation to be a positive int, got {dilation!r}")
-    return (int(spacing) * (weight.shape[-1] - 1), 0)  # type: ignore[call-overload]
+    return (int(spacing) * (weight.shape[-1] - 1), 0)
 
 
-def _one(value: object, name: str) -> object:
+def _one(value: object, name: str) -> Any:
     if isinstance(value, tuple | list):
         if len(value) != 1:
             raise TypeError(f"{name} for conv1d must be an int or a 1-tuple, got {value!r}")
@@ -288,7 +288,7 @@ def _one(value: object, name: str) -> object:
     return value
 
 
-def _row_padding(padding: object) -> object:
+def _row_padding(padding: object) -> Any:
     if isinstance(padding, str):
         return padding  # a kernel one row tall gets no row padding under any named rule
     if isinstance(padding, tuple | list) and len(padding) == 2:

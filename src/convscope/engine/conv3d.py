@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from . import algorithms
 from ._words import counted
@@ -24,7 +24,7 @@ from .arrays import (
 )
 from .conv import canonical_operands
 from .padding import _NUMPY_MODE, _check_fits
-from .spec import window_count
+from .spec import PaddingArg, Size, window_count
 from .spec3d import ConvSpec3d, Triple, VolumePadding
 
 KERNEL_AXES = "kD, kH, kW"
@@ -87,15 +87,15 @@ def _check_depth_fits(depth: int, padding: tuple[int, int], mode: str) -> None:
 
 
 def prepare3d(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
-    padding_mode: object = "zeros",
-    flip: object = False,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+    flip: bool = False,
 ) -> VolumeProblem:
     """Return the validated :class:`VolumeProblem` for ``conv3d``'s arguments, or raise."""
     spec = ConvSpec3d.create(stride, padding, dilation, groups, padding_mode, flip)
@@ -114,13 +114,13 @@ def prepare3d(
 
 
 def conv3d(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,

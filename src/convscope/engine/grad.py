@@ -21,25 +21,25 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from . import algorithms
 from ._grad_views import fold_padding, input_view, weight_view
 from .arrays import as_numeric_array, compute_dtype, result_dtype
 from .conv import Problem, _one, _row_padding, prepare
 from .padding import _check_fits, pad
-from .spec import ConvSpec
+from .spec import ConvSpec, PaddingArg, Size
 from .transpose import _prepare as prepare_transpose
 
 
 def conv2d_input(
-    input_size: object,
-    weight: object,
-    grad_output: object,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input_size: Size,
+    weight: ArrayLike,
+    grad_output: ArrayLike,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,
@@ -95,13 +95,13 @@ def conv2d_input(
 
 
 def conv2d_weight(
-    input: object,
-    weight_size: object,
-    grad_output: object,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input: ArrayLike,
+    weight_size: Size,
+    grad_output: ArrayLike,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,
@@ -149,7 +149,7 @@ def conv2d_weight(
     return as_given.reshape(size).astype(dtype, copy=False)
 
 
-def conv2d_bias(grad_output: object) -> NDArray[Any]:
+def conv2d_bias(grad_output: ArrayLike) -> NDArray[Any]:
     """Return the gradient with respect to the bias: ``grad_output`` summed per output channel.
 
     ``(N, C_out, H', W')`` and ``(C_out, H', W')`` give ``(C_out,)``; the teaching shape
@@ -164,13 +164,13 @@ def conv2d_bias(grad_output: object) -> NDArray[Any]:
 
 
 def conv1d_input(
-    input_size: object,
-    weight: object,
-    grad_output: object,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input_size: Size,
+    weight: ArrayLike,
+    grad_output: ArrayLike,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,
@@ -203,13 +203,13 @@ def conv1d_input(
 
 
 def conv1d_weight(
-    input: object,
-    weight_size: object,
-    grad_output: object,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input: ArrayLike,
+    weight_size: Size,
+    grad_output: ArrayLike,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,
@@ -241,7 +241,7 @@ def conv1d_weight(
     return result.reshape(size)
 
 
-def conv1d_bias(grad_output: object) -> NDArray[Any]:
+def conv1d_bias(grad_output: ArrayLike) -> NDArray[Any]:
     """Return the gradient with respect to the bias of :func:`convscope.conv1d`.
 
     Examples
@@ -253,14 +253,14 @@ def conv1d_bias(grad_output: object) -> NDArray[Any]:
 
 
 def conv_transpose2d_input(
-    input_size: object,
-    weight: object,
-    grad_output: object,
-    stride: object = 1,
-    padding: object = 0,
-    output_padding: object = 0,
-    groups: object = 1,
-    dilation: object = 1,
+    input_size: Size,
+    weight: ArrayLike,
+    grad_output: ArrayLike,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    output_padding: Size = 0,
+    groups: int = 1,
+    dilation: Size = 1,
 ) -> NDArray[Any]:
     """Return the gradient with respect to the input of :func:`convscope.conv_transpose2d`.
 
@@ -289,14 +289,14 @@ def conv_transpose2d_input(
 
 
 def conv_transpose2d_weight(
-    input: object,
-    weight_size: object,
-    grad_output: object,
-    stride: object = 1,
-    padding: object = 0,
-    output_padding: object = 0,
-    groups: object = 1,
-    dilation: object = 1,
+    input: ArrayLike,
+    weight_size: Size,
+    grad_output: ArrayLike,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    output_padding: Size = 0,
+    groups: int = 1,
+    dilation: Size = 1,
 ) -> NDArray[Any]:
     """Return the gradient with respect to the weight of :func:`convscope.conv_transpose2d`.
 
@@ -328,7 +328,7 @@ def conv_transpose2d_weight(
     return result.reshape(size).astype(dtype, copy=False)
 
 
-def conv_transpose2d_bias(grad_output: object) -> NDArray[Any]:
+def conv_transpose2d_bias(grad_output: ArrayLike) -> NDArray[Any]:
     """Return the gradient with respect to the bias of :func:`convscope.conv_transpose2d`.
 
     Examples
@@ -425,7 +425,7 @@ def _kernel_rows(weight: NDArray[Any], input_rank: int) -> NDArray[Any]:
     return np.expand_dims(weight, -2)
 
 
-def _row_arguments(stride: object, padding: object, dilation: object) -> dict[str, object]:
+def _row_arguments(stride: object, padding: object, dilation: object) -> dict[str, Any]:
     return {
         "stride": (1, _one(stride, "stride")),
         "padding": _row_padding(padding),

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ._words import counted
 from .arrays import as_numeric_array, compute_dtype
-from .spec import Pair, as_pair
+from .spec import PaddingArg, Pair, Size, as_pair
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,11 @@ class PoolSpec:
 
 
 def max_pool2d(
-    input: object,
-    kernel_size: object,
-    stride: object = None,
-    padding: object = 0,
-    dilation: object = 1,
+    input: ArrayLike,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
 ) -> NDArray[Any] | tuple[NDArray[Any], NDArray[np.int64]]:
@@ -134,10 +134,10 @@ def max_pool2d(
 
 
 def avg_pool2d(
-    input: object,
-    kernel_size: object,
-    stride: object = None,
-    padding: object = 0,
+    input: ArrayLike,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: PaddingArg = 0,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     divisor_override: int | None = None,

@@ -21,21 +21,22 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .arrays import as_numeric_array, result_dtype
 from .grad import shape_argument
 from .pool import PoolSpec, avg_divisors, max_pool2d, window_positions
 from .pool import _prepare as prepare_pool
+from .spec import PaddingArg, Size
 
 
 def max_pool2d_input(
-    input: object,
-    grad_output: object,
-    kernel_size: object,
-    stride: object = None,
-    padding: object = 0,
-    dilation: object = 1,
+    input: ArrayLike,
+    grad_output: ArrayLike,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
     ceil_mode: bool = False,
 ) -> NDArray[Any]:
     """Return the gradient of :func:`convscope.max_pool2d` with respect to ``input``.
@@ -70,11 +71,11 @@ def max_pool2d_input(
 
 
 def avg_pool2d_input(
-    input_size: object,
-    grad_output: object,
-    kernel_size: object,
-    stride: object = None,
-    padding: object = 0,
+    input_size: Size,
+    grad_output: ArrayLike,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: PaddingArg = 0,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     divisor_override: int | None = None,

@@ -6,6 +6,7 @@ stride of 0 or a negative padding is refused once, here, with one message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -17,7 +18,11 @@ Pair: TypeAlias = tuple[int, int]
 SidePadding: TypeAlias = tuple[Pair, Pair]
 PaddingMode: TypeAlias = Literal["zeros", "reflect", "replicate", "circular"]
 PaddingName: TypeAlias = Literal["valid", "same", "full"]
-PaddingArg: TypeAlias = int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] | str
+Size: TypeAlias = int | Sequence[int]
+"""An int for every axis, or one per axis (a one-element sequence means every axis, as PyTorch)."""
+PaddingArg: TypeAlias = int | Sequence[int] | Sequence[Sequence[int]] | str
+"""Padding as the public functions take it: cells per axis, ``((lo, hi), ...)`` per axis, or a
+rule by name (``'valid'``, ``'same'``, ``'full'``; ``conv1d`` also ``'causal'``)."""
 
 PADDING_MODES: tuple[PaddingMode, ...] = ("zeros", "reflect", "replicate", "circular")
 PADDING_NAMES: tuple[PaddingName, ...] = ("valid", "same", "full")
@@ -162,6 +167,34 @@ class ConvSpec:
     padding_mode: PaddingMode = "zeros"
     flip: bool = False
 
+    def __post_init__(self) -> None:
+        """Refuse a spec built directly with values :meth:`create` would refuse.
+
+        The fields must already be in their normal form (pairs, a side padding or a name);
+        :meth:`create` is the way in from PyTorch's loose forms.
+        """
+        for name in ("stride", "dilation"):
+            value = getattr(self, name)
+            if as_pair(value, name, minimum=1) != value or not isinstance(value, tuple):
+                raise TypeError(f"{name} must be a (rows, cols) pair of ints, got {value!r}")
+        if isinstance(self.padding, str):
+            if self.padding not in PADDING_NAMES:
+                _as_side_padding(self.padding)  # raises, naming the rules that exist
+        elif _as_side_padding(self.padding) != self.padding:
+            raise TypeError(
+                f"padding must be ((top, bottom), (left, right)) of ints, got {self.padding!r}"
+            )
+        if self.padding == "same" and self.stride != (1, 1):
+            raise ValueError(
+                f"padding='same' needs stride 1 (as in PyTorch), got stride={self.stride!r}; "
+                "give the padding as numbers instead"
+            )
+        if not is_int(self.groups) or self.groups < 1:
+            raise ValueError(f"groups must be a positive int, got {self.groups!r}")
+        as_padding_mode(self.padding_mode, "padding_mode")
+        if not isinstance(self.flip, bool):
+            raise TypeError(f"flip must be True or False, got {self.flip!r}")
+
     @classmethod
     def create(
         cls,
@@ -175,11 +208,6 @@ class ConvSpec:
         """Return a validated spec from PyTorch-style loose arguments."""
         stride_pair = as_pair(stride, "stride", minimum=1)
         side_padding = _as_side_padding(padding)
-        if side_padding == "same" and stride_pair != (1, 1):
-            raise ValueError(
-                f"padding='same' needs stride 1 (as in PyTorch), got stride={stride!r}; "
-                "give the padding as numbers instead"
-            )
         if not is_int(groups):
             raise TypeError(f"groups must be a positive int, got {groups!r}")
         if int(groups) < 1:  # type: ignore[call-overload]
@@ -236,9 +264,23 @@ class ConvSpec:
         span = self.effective_kernel_size(kernel_size)
         if span[0] > padded[0] or span[1] > padded[1]:
             raise ValueError(_does_not_fit_message(input_size, kernel_size, span, padded, self))
+        return self.windows_over(padded, kernel_size)
+
+    def windows_over(self, padded_size: tuple[int, ...], kernel_size: tuple[int, ...]) -> Pair:
+        """Return the output ``(rows, cols)`` over an input that is already padded.
+
+        The algorithms call this after padding; :meth:`output_size` is the same rule from
+        the unpadded size, with the check that the kernel fits.
+
+        Examples
+        --------
+        >>> ConvSpec.create(stride=2).windows_over((7, 7), (3, 3))
+        (3, 3)
+        """
+        span = self.effective_kernel_size((kernel_size[0], kernel_size[1]))
         return (
-            window_count(padded[0], span[0], self.stride[0]),
-            window_count(padded[1], span[1], self.stride[1]),
+            window_count(padded_size[0], span[0], self.stride[0]),
+            window_count(padded_size[1], span[1], self.stride[1]),
         )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .arrays import (
     as_numeric_array,
@@ -21,7 +21,7 @@ from .arrays import (
     result_dtype,
     to_canonical,
 )
-from .spec import Pair, as_pair
+from .spec import PaddingArg, Pair, Size, as_pair
 
 
 @dataclass(frozen=True)
@@ -124,14 +124,14 @@ def _positive_int(value: object, name: str) -> int:
 
 
 def conv_transpose2d(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    output_padding: object = 0,
-    groups: object = 1,
-    dilation: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    output_padding: Size = 0,
+    groups: int = 1,
+    dilation: Size = 1,
 ) -> NDArray[Any]:
     """Return the transposed convolution of ``input``, as ``torch.nn.functional.conv_transpose2d``.
 

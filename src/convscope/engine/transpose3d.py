@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ._words import counted
 from .arrays import (
@@ -23,7 +23,7 @@ from .arrays import (
     result_dtype,
     to_canonical,
 )
-from .spec import is_int
+from .spec import PaddingArg, Size, is_int
 from .spec3d import AXES, Triple, as_triple
 from .transpose import (
     TransposeSpec,
@@ -118,14 +118,14 @@ class TransposeSpec3d:
 
 
 def conv_transpose3d(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    output_padding: object = 0,
-    groups: object = 1,
-    dilation: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    output_padding: Size = 0,
+    groups: int = 1,
+    dilation: Size = 1,
 ) -> NDArray[Any]:
     """Return the transposed 3-D convolution, as ``torch.nn.functional.conv_transpose3d``.
 
@@ -224,14 +224,14 @@ def _prepare(
 
 
 def conv_transpose1d(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    output_padding: object = 0,
-    groups: object = 1,
-    dilation: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    output_padding: Size = 0,
+    groups: int = 1,
+    dilation: Size = 1,
 ) -> NDArray[Any]:
     """Return the transposed 1-D convolution, as ``torch.nn.functional.conv_transpose1d``.
 
@@ -272,7 +272,7 @@ def conv_transpose1d(
     return result.squeeze(-2)
 
 
-def _single(value: object, name: str) -> object:
+def _single(value: object, name: str) -> Any:
     if isinstance(value, tuple | list):
         if len(value) != 1:
             raise TypeError(
@@ -284,7 +284,7 @@ def _single(value: object, name: str) -> object:
     return value
 
 
-def _check_output_padding(single: dict[str, object]) -> None:
+def _check_output_padding(single: dict[str, Any]) -> None:
     output_padding, stride, dilation = (
         single["output_padding"],
         single["stride"],
@@ -292,8 +292,8 @@ def _check_output_padding(single: dict[str, object]) -> None:
     )
     if not (is_int(output_padding) and is_int(stride) and is_int(dilation)):
         return  # conv_transpose2d names the argument that is not an int
-    limit = max(int(stride), int(dilation))  # type: ignore[call-overload]
-    if int(output_padding) >= limit:  # type: ignore[call-overload]
+    limit = max(int(stride), int(dilation))
+    if int(output_padding) >= limit:
         raise ValueError(
             f"output_padding {output_padding} must be smaller than stride {stride} or "
             f"dilation {dilation}; use output_padding < {limit}"

@@ -34,6 +34,7 @@ from PIL import Image
 
 from .. import kernels
 from ..engine import conv2d
+from ..engine.spec import PaddingArg, Size
 from .images import decode_upload, displayed, encode_png
 
 MAX_KERNEL_SIDE = 64
@@ -61,8 +62,8 @@ class Settings:
     """
 
     kernel: NDArray[np.float64]
-    stride: object = 1
-    padding: object = 0
+    stride: Size = 1
+    padding: PaddingArg = 0
     padding_mode: str = "zeros"
     flip: bool = False
     grey: bool = False

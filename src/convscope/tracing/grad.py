@@ -19,12 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ..engine import Problem, prepare
 from ..engine._grad_views import source_cells
 from ..engine.arrays import as_numeric_array
 from ..engine.grad import conv2d_input, conv2d_weight
+from ..engine.spec import PaddingArg, Size
 from .grad_step import GradStep as GradStep
 from .grad_step import GradTerm as GradTerm
 from .grad_step import Wrt
@@ -309,13 +310,13 @@ def _check(*positions: tuple[str, int], shape: tuple[int, ...]) -> None:
 
 
 def trace_grad(
-    input: object,
-    weight: object,
-    grad_output: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    grad_output: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,

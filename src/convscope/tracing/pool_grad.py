@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ..engine.pool_grad import avg_pool2d_input, max_pool2d_input
+from ..engine.spec import PaddingArg, Size
 from .numbers import format_number, jsonable, sum_terms
 from .pooling import PoolKind, PoolTrace, trace_pool
 
@@ -143,13 +144,13 @@ class PoolGradTrace:
 
 
 def trace_pool_grad(
-    input: object,
+    input: ArrayLike,
     kind: PoolKind,
-    grad_output: object,
-    kernel_size: object,
-    stride: object = None,
-    padding: object = 0,
-    dilation: object = 1,
+    grad_output: ArrayLike,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     divisor_override: int | None = None,

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ..engine import avg_pool2d, max_pool2d
 from ..engine.arrays import as_numeric_array
 from ..engine.pool import PoolSpec, avg_divisors, window_positions
+from ..engine.spec import PaddingArg, Size
 from .numbers import format_number, jsonable, sum_terms
 
 PoolKind = Literal["max", "avg"]
@@ -163,12 +164,12 @@ class PoolTrace:
 
 
 def trace_pool(
-    input: object,
+    input: ArrayLike,
     kind: PoolKind,
-    kernel_size: object,
-    stride: object = None,
-    padding: object = 0,
-    dilation: object = 1,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     divisor_override: int | None = None,

@@ -14,9 +14,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ..engine import ConvSpec, Problem, conv2d, padding_mask, prepare
+from ..engine.spec import PaddingArg, Size
 from . import step_views as views
 from .numbers import format_number, jsonable
 
@@ -316,13 +317,13 @@ def _check_position(position: tuple[int, int, int, int], shape: tuple[int, ...])
 
 
 def trace(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    dilation: object = 1,
-    groups: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    dilation: Size = 1,
+    groups: int = 1,
     *,
     padding_mode: str = "zeros",
     flip: bool = False,

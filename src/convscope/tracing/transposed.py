@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ..engine import conv_transpose2d
 from ..engine.arrays import as_numeric_array
+from ..engine.spec import PaddingArg, Size
 from ..engine.transpose import TransposeSpec
 from .numbers import factor_text, format_number, jsonable
 from .step import ConvTrace, trace
@@ -179,13 +180,13 @@ class TransposedTrace:
 
 
 def trace_transposed(
-    input: object,
-    weight: object,
-    bias: object = None,
-    stride: object = 1,
-    padding: object = 0,
-    output_padding: object = 0,
-    dilation: object = 1,
+    input: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    stride: Size = 1,
+    padding: PaddingArg = 0,
+    output_padding: Size = 0,
+    dilation: Size = 1,
 ) -> TransposedTrace:
     """Return a :class:`TransposedTrace` of a 2-D input and a 2-D kernel.
 
