@@ -70,10 +70,16 @@ def test_every_step_result_equals_conv2d(case: dict[str, Any]) -> None:
     traced = trace(**case)
     np.testing.assert_array_equal(traced.output, expected)
     results = np.array([step.result for step in traced.steps()]).reshape(expected.shape)
-    if expected.dtype.kind == "i":
-        np.testing.assert_array_equal(results, expected)
-    else:
-        np.testing.assert_allclose(results, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(results, expected)  # exact, float32 included
+
+
+def test_a_float32_step_result_is_the_output_not_a_second_sum() -> None:
+    rng = np.random.default_rng(7)
+    image = rng.standard_normal((2, 9, 9)).astype(np.float32)
+    kernel = rng.standard_normal((3, 2, 3, 3)).astype(np.float32)
+    traced = trace(image, kernel, np.float32([0.1, -0.2, 0.3]), padding=1)
+    results = np.array([step.result for step in traced.steps()], dtype=np.float32)
+    np.testing.assert_array_equal(results.reshape(traced.output.shape), traced.output)
 
 
 @settings(max_examples=40, deadline=None)

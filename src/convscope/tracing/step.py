@@ -52,7 +52,9 @@ class Step:
     bias : int, float or None
         The bias of output channel ``c_out``.
     result : int or float
-        ``sum(channel_sums) + bias`` in the output's dtype; equal to the convolution's output.
+        The convolution's output at this position, taken from the output itself (so in
+        float32 it can differ from ``sum(channel_sums) + bias`` summed in another order by a
+        rounding step; it never differs from ``conv2d``'s number).
     index : tuple of int
         The position in the caller's output array, e.g. ``(0, 0)`` for a 2-D output.
     channels : tuple of int
@@ -280,7 +282,6 @@ class ConvTrace:
         products = window * kernel
         channel_sums = products.sum(axis=(1, 2))
         bias = None if problem.bias is None else problem.bias[c_out]
-        total = channel_sums.sum() + (0 if bias is None else bias)
         top, left = self.pad_offset
         return Step(
             n=n,
@@ -295,7 +296,7 @@ class ConvTrace:
             products=products,
             channel_sums=channel_sums,
             bias=None if bias is None else bias.item(),
-            result=np.asarray(total).astype(problem.dtype).item(),
+            result=self.output.reshape(self.output_shape)[n, c_out, i, j].item(),
             index=(n, c_out, i, j)[problem.layout.output_drop :],
             channels=channels,
             padding_mode=spec.padding_mode,
