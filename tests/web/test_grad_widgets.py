@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 import numpy as np
 import pytest
 
-from convscope import conv2d
+from convscope import conv2d, learn_kernel
 from convscope.grad import conv2d_input, conv2d_weight
 from convscope.tracing.numbers import format_number
+from convscope.widgets.grad_learn import MAX_STEPS
 from convscope.widgets.grad_loss import autograd
 
 pytestmark = pytest.mark.anyio
@@ -152,3 +154,93 @@ async def test_lesson_index_lists_the_third_lesson_after_the_second(
     third = page.index('href="/lessons/how-a-kernel-learns"')
     assert second < third
     assert "How a kernel learns" in page
+
+
+LEARN: dict[str, Any] = {"target": "sobel_x", "image": "lesson", "learning_rate": 0.005}
+
+
+async def _learn(client: httpx.AsyncClient, inputs: dict[str, Any]) -> dict[str, Any]:
+    response = await client.post("/api/widgets/grad_learn", json=inputs)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def test_learning_live_in_small_requests_equals_learn_kernel(
+    client: httpx.AsyncClient,
+) -> None:
+    expected = learn_kernel("sobel_x", steps=70)
+    state = await _learn(client, LEARN)
+    sizes = []
+    while state["step"] < 70:
+        state = await _learn(client, state["inputs"] | {"steps": 7})
+        sizes.append(len(json.dumps(state["inputs"])))
+    assert state["converged_at"] == expected.converged_at == 66
+    assert state["status"] == "converged"
+    assert state["inputs"]["learner"]["losses"] == expected.losses
+    assert state["kernel"] == written(np.round(expected.kernels[-1], 4))
+    assert state["inputs"]["steps"] == 0  # a reload shows the run, it does not step it again
+    assert max(sizes) < 8_000, sizes  # the page's payload stays small
+
+
+async def test_a_rate_too_large_stops_the_run_and_says_why(client: httpx.AsyncClient) -> None:
+    state = await _learn(client, LEARN | {"learning_rate": 0.05, "steps": 20})
+    assert state["status"] == "diverged"
+    assert "too large" in state["message"] and "0.014" in state["message"]
+    again = await _learn(client, state["inputs"] | {"steps": 5})
+    assert again["step"] == state["step"]  # a diverged run makes no more steps
+
+
+async def test_a_photo_learns_from_crops_and_shows_pictures(client: httpx.AsyncClient) -> None:
+    state = await _learn(client, LEARN | {"image": "camera", "learning_rate": 0.2, "steps": 10})
+    losses = state["inputs"]["learner"]["losses"]
+    assert state["step"] == 10 and losses[-1] < losses[0]
+    assert state["outputs"] is None
+    assert state["pictures"]["now"].startswith("data:image/png;base64,")
+
+
+async def test_the_run_stops_at_its_longest(client: httpx.AsyncClient) -> None:
+    state = await _learn(client, LEARN | {"steps": 1})
+    learner = state["inputs"]["learner"] | {"losses": [1.0] * (MAX_STEPS + 1)}
+    full = await _learn(client, state["inputs"] | {"learner": learner, "steps": 5})
+    assert full["step"] == MAX_STEPS and full["made"] == 0
+    assert "Reset" in full["message"]
+
+
+BAD_LEARN = [
+    (LEARN | {"learning_rate": 50}, "learning_rate"),
+    (LEARN | {"learning_rate": "fast"}, "learning_rate"),
+    (LEARN | {"momentum": 1}, "momentum"),
+    (LEARN | {"steps": 21}, "steps"),
+    (LEARN | {"batch": 17}, "batch"),
+    (LEARN | {"target": "mystery"}, "target"),
+    (LEARN | {"image": "../secret"}, "image"),
+]
+
+
+@pytest.mark.parametrize(("inputs", "field"), BAD_LEARN)
+async def test_bad_learning_choices_are_refused_naming_the_control(
+    client: httpx.AsyncClient, inputs: dict[str, Any], field: str
+) -> None:
+    response = await client.post("/api/widgets/grad_learn", json=inputs)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == field
+
+
+async def test_a_run_that_does_not_fit_the_choices_is_refused(client: httpx.AsyncClient) -> None:
+    state = await _learn(client, LEARN | {"steps": 1})
+    small = state["inputs"]["learner"] | {"kernel": [[1, 2]], "velocity": [[0, 0]]}
+    for learner in (
+        small,
+        state["inputs"]["learner"] | {"losses": [1.0] * (MAX_STEPS + 2)},
+        state["inputs"]["learner"] | {"random": {"bit_generator": "MT19937"}},
+    ):
+        response = await client.post(
+            "/api/widgets/grad_learn", json=state["inputs"] | {"learner": learner, "steps": 1}
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["field"] == "learner"
+    bigger = await client.post(
+        "/api/widgets/grad_learn",
+        json=state["inputs"] | {"target": "laplacian_of_gaussian", "steps": 1},
+    )
+    assert bigger.status_code == 422 and "Reset" in bigger.json()["detail"]

@@ -15,6 +15,7 @@ from . import (
     code_trace,
     flip,
     gallery,
+    grad_learn,
     grad_loss,
     grad_weight,
     padding_modes,
@@ -38,6 +39,7 @@ FIRST_LESSON = (
     code_trace,
     speed,
     gallery,
+    grad_learn,
     grad_loss,
     grad_weight,
     channels,
@@ -45,7 +47,7 @@ FIRST_LESSON = (
     quiz,
 )
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
-THIRD_LESSON = (grad_weight, grad_loss)
+THIRD_LESSON = (grad_weight, grad_loss, grad_learn)
 WIDGETS: dict[str, Widget] = {
     module.WIDGET.name: module.WIDGET for module in (*FIRST_LESSON, *SECOND_LESSON, *THIRD_LESSON)
 }
