@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .capture import tracing_session
 from .function_copy import recorded_copy
-from .recorder import Recorder, Step, Stopped
+from .recorder import Event, Recorder, Stopped
 from .source_map import RECORDER_NAME, SourceMap, analyse, instrument
 from .trace_json import TextWriter, ValueMemo, loops_json, step_json
 from .values import Encoder, snapshot
@@ -108,7 +108,7 @@ class CodeTrace:
         return len(self._steps)
 
     @property
-    def _steps(self) -> list[Step]:
+    def _steps(self) -> list[Event]:
         return self._recorder.steps if self._recorder is not None else []
 
     @property

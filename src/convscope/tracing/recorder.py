@@ -34,7 +34,7 @@ class Stopped(BaseException):
     the traced code's ``except Exception`` cannot swallow it)."""
 
 
-class Step:
+class Event:
     """One event of the run: a line that ran, a return (or yield), or an exception."""
 
     __slots__ = ("changes", "depth", "event", "function", "line", "returned", "values")
@@ -57,7 +57,7 @@ class FrameState:
     def __init__(self, function: str, depth: int) -> None:
         self.function = function
         self.depth = depth
-        self.pending: Step | None = None
+        self.pending: Event | None = None
         self.previous: dict[str, Any] = {}
         self.recorded: dict[str, object] = {}
         self.loops: list[ActiveLoop] = []
@@ -79,7 +79,7 @@ class Recorder:
         self.filename = filename
         self.source_map = source_map
         self.cards = LoopCards(source_map)
-        self.steps: list[Step] = []
+        self.steps: list[Event] = []
         self.states: dict[FrameType, FrameState] = {}
         self.max_steps = max_steps
         self.max_seconds = max_seconds
@@ -163,7 +163,7 @@ class Recorder:
         if not self.lines_seen & 255 and time.perf_counter() > self.deadline:
             self._stop_at_cap()
         state.unwinding = False
-        step = Step(line, "line", state.function, state.depth)
+        step = Event(line, "line", state.function, state.depth)
         steps.append(step)
         state.pending = step
         if state.loops:
@@ -193,8 +193,8 @@ class Recorder:
 
     # -- bookkeeping ----------------------------------------------------------------------
 
-    def _add_step(self, state: FrameState, line: int, event: str) -> Step:
-        step = Step(line, event, state.function, state.depth)
+    def _add_step(self, state: FrameState, line: int, event: str) -> Event:
+        step = Event(line, event, state.function, state.depth)
         self.steps.append(step)
         return step
 
@@ -217,7 +217,7 @@ class Recorder:
             self._add_to_iteration(state.loops[-1], step, in_place)
         return local_values
 
-    def _add_to_iteration(self, active: ActiveLoop, step: Step, in_place: tuple[str, ...]) -> None:
+    def _add_to_iteration(self, active: ActiveLoop, step: Event, in_place: tuple[str, ...]) -> None:
         if active.iteration is None or self.source_map.owner.get(step.line) != active.info.index:
             return
         if step.line in self._headers:

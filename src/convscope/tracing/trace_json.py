@@ -23,7 +23,7 @@ from .values import ArraySnapshot, TextSnapshot, encode
 
 if TYPE_CHECKING:
     from .loops import Iteration
-    from .recorder import Recorder, Step
+    from .recorder import Event, Recorder
 
 _EXACT_INT_LIMIT = 2**53  # the same limit as values.encode: beyond it an int is "other"
 _KEYED_BY_VALUE = (int, bool, str, type(None), np.integer, np.bool_)
@@ -105,7 +105,7 @@ def _content_key(snap: object) -> Hashable | None:
     return (ArraySnapshot, snap.shape, snap.dtype, snap.data.shape, snap.data.tobytes())
 
 
-def step_json(index: int, step: Step, memo: ValueMemo) -> dict[str, Any]:
+def step_json(index: int, step: Event, memo: ValueMemo) -> dict[str, Any]:
     """Return the STEP dict of ``docs/code-trace-json.md`` for step number ``index``."""
     changes, values = step.changes, step.values
     return {
@@ -165,7 +165,7 @@ class TextWriter:
             text += keys[name] + (ints[snap] if type(snap) is int else value(snap)) + ","
         return text[:-1] + "}"
 
-    def step(self, index: int, step: Step) -> str:
+    def step(self, index: int, step: Event) -> str:
         """Return the JSON text of one STEP."""
         event, changes, values = step.event, step.changes, step.values
         returned = self.value(step.returned) if event == "return" else "null"
