@@ -6,7 +6,9 @@ is saved, and every mistake in a directive is printed here with its file and lin
 it in place). The server only reads the teacher's files.
 
 Starts uvicorn on 127.0.0.1 (only this computer can connect) at a free port unless ``--port``
-says otherwise, prints the address and opens it in the default browser unless ``--no-open``.
+says otherwise; once the server answers a request (the lessons rendered and the compiled
+filters loaded first), prints the address and opens it in the default browser unless
+``--no-open``.
 The server answers only requests addressed to it by one of its own names (``localhost``,
 ``127.0.0.1``, ``[::1]``, the address it listens on, and on ``--host 0.0.0.0`` this computer's
 names) or a name given with ``--allowed-host``; see :mod:`convscope.web.hosts`.
@@ -15,7 +17,6 @@ names) or a name given with ``--allowed-host``; see :mod:`convscope.web.hosts`.
 from __future__ import annotations
 
 import socket
-import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -117,7 +118,13 @@ def serve(
     """Serve the interactive lessons (or your own lesson file or folder) in the browser."""
     from ..web import create_app
     from ..web.hosts import allowed_hosts
-    from .serving import code_runs_for, port_is_free, port_taken_message, run_server
+    from .serving import (
+        code_runs_for,
+        port_is_free,
+        port_taken_message,
+        run_server,
+        when_answering,
+    )
 
     library = _library(path)
     report = MistakeReporter()
@@ -136,10 +143,15 @@ def serve(
         typer.echo("running edited code is off on a network address (--allow-code turns it on)")
     else:
         _say_walls(host)
-    typer.echo(f"convscope is serving the lesson at {url}  (Ctrl+C stops it)")
-    if open_browser:
-        # Opened once the server has had a moment to bind, so the first request is answered.
-        threading.Timer(0.8, open_in_browser, args=(url,)).start()
+    typer.echo("convscope is starting (loading the lessons and the compiled filters)…")
+
+    def ready() -> None:
+        typer.echo(f"convscope is serving the lesson at {url}  (Ctrl+C stops it)")
+        if open_browser:
+            open_in_browser(url)
+
+    # Said (and the browser opened) once a page request is answered, not when the port opens.
+    when_answering(host, chosen, ready)
     hosts = allowed_hosts(host, allowed_host or ())
     application = create_app(
         library, report, code_runs=code_runs, listening_on=host, allowed_hosts=hosts

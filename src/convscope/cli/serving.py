@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import http.client
 import ipaddress
 import os
 import socket
+import threading
+import time
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,6 +87,51 @@ def open_browser(url: str) -> None:
         opened = False
     if not opened:
         typer.echo(f"no browser could be opened here; open {url} in one yourself")
+
+
+def probe_address(host: str) -> str:
+    """Return the address to reach a server listening on ``host`` from this computer."""
+    if host in {"0.0.0.0", ""}:
+        return "127.0.0.1"
+    return "::1" if host == "::" else host
+
+
+def answers(host: str, port: int, timeout: float = 2.0) -> bool:
+    """Return whether the server at ``host:port`` answers a page request (``200``) right now.
+
+    A socket that accepts is not yet a server that answers (with ``--workers`` the port is
+    bound before any worker has loaded the lessons), so this asks for the lesson version.
+    """
+    connection = http.client.HTTPConnection(probe_address(host), port, timeout=timeout)
+    try:
+        connection.request("GET", "/api/lessons/version")
+        return connection.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+
+
+def when_answering(
+    host: str, port: int, then: Callable[[], None], give_up_after: float = 300.0
+) -> threading.Thread:
+    """Run ``then`` in a background thread as soon as the server at ``host:port`` answers.
+
+    ``convscope serve`` prints its address and opens the browser this way, so neither a
+    teacher nor the browser meets a port that does not answer yet.
+    """
+
+    def wait() -> None:
+        deadline = time.monotonic() + give_up_after
+        while time.monotonic() < deadline:
+            if answers(host, port):
+                then()
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=wait, name="convscope-ready", daemon=True)
+    thread.start()
+    return thread
 
 
 def code_runs_for(host: str, allow_code: bool) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from .. import __version__
 from ..lessons.sources import LessonLibrary
@@ -20,6 +21,7 @@ from .limits import REQUEST_SECONDS, TimeLimit
 from .pages import LessonReport, page_router
 
 STATIC = Path(__file__).parent / "static"
+GZIP_MINIMUM_BYTES = 500
 
 
 def create_app(
@@ -66,6 +68,10 @@ def create_app(
     app.state.listening_on = listening_on
     app.state.allowed_hosts = allowed_hosts
     install_error_handlers(app)
+    # Pages, scripts, styles and JSON shrink to about a fifth; pictures are compressed already
+    # and below the minimum nothing is gained. Innermost, so the limits and checks above it
+    # see the request first, and the security headers land on the compressed answer too.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
     app.add_middleware(BodyLimit, paths={UPLOAD_PATH: UPLOAD_BODY_LIMIT})
     # The code route bounds itself (a queue wait plus the sandbox's own wall clock).
     app.add_middleware(TimeLimit, seconds=REQUEST_SECONDS, paths={CODE_RUN_PATH: 15.0})

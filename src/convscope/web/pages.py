@@ -68,9 +68,8 @@ def _render(request: Request, name: str) -> Lesson:
 
 
 def _lesson_page(request: Request, name: str) -> HTMLResponse:
-    names = library(request).slugs()
-    if name not in names:
-        raise HTTPException(404, f"no lesson named {name!r}; the lessons are {names}")
+    if name not in library(request).slugs():
+        return _no_such_lesson(request, name)
     version = library(request).version()  # read before the files, so no save slips between
     previous, following = _neighbours(request, name)
     context = {
@@ -81,6 +80,13 @@ def _lesson_page(request: Request, name: str) -> HTMLResponse:
         "watch": _watching(request),
     }
     return TEMPLATES.TemplateResponse(request, "lesson.html", context)
+
+
+def _no_such_lesson(request: Request, name: str) -> HTMLResponse:
+    # A page, not the API's JSON: a learner who mistyped an address gets the lessons to pick.
+    lessons = [_title_only(request, slug) for slug in library(request).slugs()]
+    context = {"asked": name, "lessons": lessons}
+    return TEMPLATES.TemplateResponse(request, "not_found.html", context, status_code=404)
 
 
 # ---- the lesson index and the links between lessons ----
