@@ -19,9 +19,11 @@ import time
 from types import CodeType, FrameType
 from typing import Any
 
+import numpy as np
+
 from .loops import ActiveLoop, LoopCards
 from .source_map import SourceMap
-from .values import same_snapshot, snapshot, snapshot_size
+from .values import ArraySnapshot, same_snapshot, snapshot, snapshot_size
 
 _MISSING = object()
 _SUSPENDABLE = 0x20 | 0x80 | 0x200  # CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR
@@ -262,8 +264,12 @@ class Recorder:
         for name in self.source_map.mutated[line]:
             if name in changes or name not in local_values:
                 continue
-            snap = snapshot(local_values[name])
-            if not same_snapshot(state.recorded.get(name, _MISSING), snap):
+            value = local_values[name]
+            old = state.recorded.get(name, _MISSING)
+            if isinstance(value, np.ndarray) and ArraySnapshot.unchanged(old, value):
+                continue  # the common case, decided without copying the array
+            snap = snapshot(value)
+            if not same_snapshot(old, snap):
                 changes[name] = state.recorded[name] = snap
                 self.recorded_bytes += snapshot_size(snap)
                 found.append(name)

@@ -63,22 +63,49 @@ _short_repr.maxstring = _short_repr.maxother = MAX_TEXT_CHARS
 class ArraySnapshot:
     """A copy of (the leading corner of) an ndarray, with the shape it really had."""
 
-    __slots__ = ("data", "dtype", "shape", "truncated")
+    __slots__ = ("_bytes", "data", "dtype", "shape", "truncated")
 
     def __init__(self, array: np.ndarray[Any, Any]) -> None:
+        self._bytes: bytes | None = None
         self.shape = array.shape
-        self.dtype = str(array.dtype)
+        self.dtype = dtype_name(array.dtype)
         self.truncated = array.size > MAX_ARRAY_CELLS
         self.data = _leading_corner(array).copy() if self.truncated else array.copy()
 
     def same_as(self, other: object) -> bool:
         """Return whether ``other`` is a snapshot of an equal array (shape, dtype, values)."""
-        return (
-            isinstance(other, ArraySnapshot)
-            and other.shape == self.shape
-            and other.dtype == self.dtype
-            and bool(np.array_equal(other.data, self.data, equal_nan=self.data.dtype.kind in "fc"))
-        )
+        return isinstance(other, ArraySnapshot) and other.shows(self.data, self.shape)
+
+    def shows(self, data: np.ndarray[Any, Any], shape: tuple[int, ...]) -> bool:
+        """Return whether this snapshot holds exactly ``data`` (its recorded part) and ``shape``.
+
+        Compared byte for byte: a NaN equals the same NaN, and ``-0.0`` differs from ``0.0``
+        (a change the learner can see printed). Cheaper than ``np.array_equal`` on the hot path.
+        """
+        if shape != self.shape or data.dtype != self.data.dtype:
+            return False
+        if self._bytes is None:
+            self._bytes = self.data.tobytes()
+        return data.tobytes() == self._bytes
+
+    @staticmethod
+    def unchanged(old: object, array: np.ndarray[Any, Any]) -> bool:
+        """Return whether ``old`` is a snapshot of ``array`` as it is now, without copying it."""
+        if not isinstance(old, ArraySnapshot):
+            return False
+        live = _leading_corner(array) if array.size > MAX_ARRAY_CELLS else array
+        return old.shows(live, array.shape)
+
+
+_DTYPE_NAMES: dict[np.dtype[Any], str] = {}
+
+
+def dtype_name(dtype: np.dtype[Any]) -> str:
+    """Return ``str(dtype)``, remembered: NumPy builds the name in Python (~5 µs each time)."""
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = _DTYPE_NAMES[dtype] = str(dtype)
+    return name
 
 
 class TextSnapshot:
@@ -204,5 +231,12 @@ def _none_for_nan(item: Any) -> Any:
 
 def _leading_corner(array: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """Return the first entries along every axis, at most MAX_ARRAY_CELLS in all."""
-    per_axis = max(1, int(MAX_ARRAY_CELLS ** (1 / max(array.ndim, 1))))
-    return array[tuple(slice(0, per_axis) for _ in range(array.ndim))]
+    corner = _CORNERS.get(array.ndim)
+    if corner is None:
+        per_axis = max(1, int(MAX_ARRAY_CELLS ** (1 / max(array.ndim, 1))))
+        corner = _CORNERS[array.ndim] = tuple(slice(0, per_axis) for _ in range(array.ndim))
+    return array[corner]
+
+
+_CORNERS: dict[int, tuple[slice, ...]] = {}
+"""The leading corner's slices by number of axes (built once: this runs on every traced line)."""
