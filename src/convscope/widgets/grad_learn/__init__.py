@@ -202,14 +202,19 @@ def _outputs(learner: KernelLearner, inputs: GradLearnInputs) -> dict[str, Any] 
 
 
 def _run(learner: KernelLearner, wanted: int) -> tuple[int, str]:
-    """Make up to ``wanted`` updates; return how many were made and why it stopped short."""
+    """Make up to ``wanted`` updates; return how many were made and why it stopped short.
+
+    A request stops at the step where the run converges, so Play halts exactly there.
+    """
     room = MAX_STEPS - learner.step_count
     if wanted and room <= 0:
         return 0, f"this run has reached {MAX_STEPS} steps; press Reset to start another"
     if wanted == 0 or learner.history.status == "diverged":
         return 0, ""
-    before = learner.step_count
-    learner.run(min(wanted, room))
+    before, was = learner.step_count, learner.history.status
+    for _ in range(min(wanted, room)):
+        if learner.step().status != was:
+            break
     return learner.step_count - before, ""
 
 

@@ -5,8 +5,8 @@
 // every number; positions count from 0.
 
 import { h, redrawnOnChange } from "../_common/_grid.js";
-import { editableGrid, resetButton } from "../_common/_parts.js";
-import { GradientView } from "../grad_weight/grad_weight.js";
+import { resetButton } from "../_common/_parts.js";
+import { editableGrid, GradientView } from "../grad_weight/grad_weight.js";
 
 class LossView extends GradientView {
   controls() {

@@ -6,11 +6,26 @@
 // positions count from 0, as the arrays do: weight[0, 0], output[0, 0].
 
 import { appendEquation, button, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
-import { editableGrid, errorSlot, fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
+import { errorSlot, fieldset, numberChoices, resetButton, send, withCell } from "../_common/_parts.js";
 
 /** Return a cell-label function counting from 0: "weight[0, 2]: 1". */
 export function indexLabel(name) {
   return (r, c, text) => `${name}[${r}, ${c}]: ${text}`;
+}
+
+/** Return a titled panel of the editable grid `key`, its cells named from 0: "target[0, 1]: 2". */
+export function editableGrid(model, key, title, caption = "type to change a number") {
+  const grid = numberGrid(model.get(key), {
+    role: key === "kernel" ? "kernel" : key === "input" ? "input" : "output", name: key, kind: "input", label: indexLabel(key),
+    onEdit: (r, c, value) => {
+      const changed = withCell(model.get("inputs")[key], r, c, value);
+      if (changed) send(model, { [key]: changed });
+    },
+  });
+  const shown = panel(title, caption);
+  shown.slot.append(grid);
+  shown.box.append(errorSlot(key));
+  return { box: shown.box, grid };
 }
 
 /** Mark `el`'s results out of date after a refusal; the next answer redraws them fresh. */
