@@ -168,12 +168,14 @@ async def _learn(client: httpx.AsyncClient, inputs: dict[str, Any]) -> dict[str,
 async def test_learning_live_in_small_requests_equals_learn_kernel(
     client: httpx.AsyncClient,
 ) -> None:
-    expected = learn_kernel("sobel_x", steps=70)
     state = await _learn(client, LEARN)
-    sizes = []
+    sizes, steps = [], []
     while state["step"] < 70:
         state = await _learn(client, state["inputs"] | {"steps": 7})
         sizes.append(len(json.dumps(state["inputs"])))
+        steps.append(state["step"])
+    assert steps[8:11] == [63, 66, 73]  # the request that converges stops at that step
+    expected = learn_kernel("sobel_x", steps=73)
     assert state["converged_at"] == expected.converged_at == 66
     assert state["status"] == "converged"
     assert state["inputs"]["learner"]["losses"] == expected.losses
