@@ -2,9 +2,10 @@
 
 ``convscope.grad.conv2d_input(input_size, weight, grad_output, ...)`` and
 ``convscope.grad.conv2d_weight(input, weight_size, grad_output, ...)`` take the same arguments
-as ``torch.nn.grad``'s functions of those names; the bias, ``conv1d``, ``conv_transpose2d``,
-``max_pool2d`` and ``avg_pool2d`` have counterparts here too. They live in the engine
-(:mod:`convscope.engine.grad`, :mod:`convscope.engine.pool_grad`); this module gathers them.
+as ``torch.nn.grad``'s functions of those names; the bias, ``conv1d``, ``conv3d``,
+``conv_transpose2d``, ``max_pool2d`` and ``avg_pool2d`` have counterparts here too. They live in
+the engine (:mod:`convscope.engine.grad`, :mod:`convscope.engine.grad3d`,
+:mod:`convscope.engine.pool_grad`); this module gathers them.
 
 Examples
 --------
@@ -24,6 +25,7 @@ from .engine.grad import (
     conv_transpose2d_input,
     conv_transpose2d_weight,
 )
+from .engine.grad3d import conv3d_bias, conv3d_input, conv3d_weight
 from .engine.pool_grad import avg_pool2d_input, max_pool2d_input
 
 __all__ = [
@@ -34,6 +36,9 @@ __all__ = [
     "conv2d_bias",
     "conv2d_input",
     "conv2d_weight",
+    "conv3d_bias",
+    "conv3d_input",
+    "conv3d_weight",
     "conv_transpose2d_bias",
     "conv_transpose2d_input",
     "conv_transpose2d_weight",

@@ -193,7 +193,7 @@ def unfold_depth(
     ``(C_out, kD·C/G, kH, kW)`` in the same order, so ``groups`` keeps its meaning.
     """
     batch, channels, depth, rows, cols = volume.shape
-    out_channels, group_channels, k_depth, k_rows, k_cols = weight.shape
+    group_channels, k_depth = weight.shape[1], weight.shape[2]
     groups, step, spacing = spec.groups, spec.stride[0], spec.dilation[0]
     out_depth = window_count(depth, spacing * (k_depth - 1) + 1, step)
     grouped = volume.reshape(batch, groups, group_channels, depth, rows, cols)
@@ -202,11 +202,31 @@ def unfold_depth(
         first = a * spacing
         met = grouped[:, :, :, first : first + step * (out_depth - 1) + 1 : step]
         images[:, :, :, a] = met.transpose(0, 3, 1, 2, 4, 5)
+    return images.reshape(batch * out_depth, channels * k_depth, rows, cols), stack_depth(
+        weight, groups
+    )
+
+
+def stack_depth(weight: NDArray[Any], groups: int) -> NDArray[Any]:
+    """Return ``(C_out, kD·C/G, kH, kW)``: a 3-D weight's depth slices laid out as channels.
+
+    Within each group the channels run slice by slice, as :func:`unfold_depth` stacks the
+    images; :func:`unstack_depth` undoes it.
+    """
+    out_channels, group_channels, k_depth, k_rows, k_cols = weight.shape
     per_group = weight.reshape(groups, out_channels // groups, group_channels, k_depth, -1)
-    folded = per_group.transpose(0, 1, 3, 2, 4).reshape(
+    return per_group.transpose(0, 1, 3, 2, 4).reshape(
         out_channels, k_depth * group_channels, k_rows, k_cols
     )
-    return images.reshape(batch * out_depth, channels * k_depth, rows, cols), folded
+
+
+def unstack_depth(stacked: NDArray[Any], shape: tuple[int, ...], groups: int) -> NDArray[Any]:
+    """Return the ``(C_out, C/G, kD, kH, kW)`` weight ``shape`` that :func:`stack_depth` stacked."""
+    out_channels, group_channels, k_depth, k_rows, k_cols = shape
+    per_group = stacked.reshape(
+        groups, out_channels // groups, k_depth, group_channels, k_rows, k_cols
+    )
+    return per_group.transpose(0, 1, 3, 2, 4, 5).reshape(shape)
 
 
 def _layout(input_shape: tuple[int, ...], weight_shape: tuple[int, ...]) -> Layout:

@@ -347,7 +347,7 @@ def shape_argument(value: object, name: str, ranks: tuple[int, ...]) -> tuple[in
         or len(value) not in ranks
         or not all(_is_int(v) for v in value)
     ):
-        example = (1,) * (ranks[-1] - 2) + (5, 5)
+        example = (1, 1) + (5,) * (ranks[-1] - 2)
         raise TypeError(
             f"{name} must be the forward array's shape, a tuple of {spelled} ints such as "
             f"{example}; got {value!r}"
