@@ -88,7 +88,7 @@ BAD = [
     ({"out_channels": 5000}, "out_channels"),
     ({"kernel_rows": "3"}, "kernel_rows"),
     ({"bias": "yes"}, "bias"),
-    ({"kernel_rows": 15, "input_rows": 3, "padding": 0}, "kernel"),
+    ({"kernel_rows": 15, "input_rows": 3, "padding": 0}, "kernel_rows"),
     ({"stride": 0}, "stride"),
     ({"extra": 1}, "extra"),
 ]

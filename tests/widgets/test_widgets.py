@@ -65,7 +65,7 @@ def test_a_bad_change_from_the_page_is_refused_in_the_apis_words() -> None:
     calc = widgets.Calculator(IMAGE, SOBEL_X)
     calc.inputs = {**calc.inputs, "stride": 7}
     assert calc.refusal == {
-        "detail": "stride: Input should be less than or equal to 4",
+        "detail": "stride must be at most 4, got 7",
         "field": "stride",
     }
     assert calc.inputs["stride"] == 1 and calc.stride == 1

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..widgets.refusals import refusal
 from ..widgets.registry import WIDGETS, DirectiveSite
 from .script_json import script_json
 
@@ -90,11 +91,9 @@ def parse_info(info: str) -> tuple[str, str] | None:
 
 
 def describe_error(error: Exception) -> str:
-    """Return an error in words: pydantic errors as ``field: message``, others as they are."""
+    """Return an error in words: a refusal as the API words it, anything else as it is."""
     if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "inputs"
-        return f"{where}: {first['msg']}"
+        return str(refusal(error)["detail"])
     return str(error)
 
 

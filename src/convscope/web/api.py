@@ -17,12 +17,20 @@ from fastapi.responses import JSONResponse, Response
 from .. import kernels
 from ..lessons.markdown import math_to_mathml
 from ..tracing.step import trace
+from ..widgets.field_errors import field_error
+from ..widgets.refusals import engine_refusals
 from ..widgets.registry import WIDGETS, Widget
 from .schemas import MAX_TRACE_PRODUCTS, ErrorResponse, KernelInfo, TraceRequest
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse} for status in (400, 413, 422)
+    status: {"model": ErrorResponse} for status in (400, 413, 422, 500)
 }
+TRACE_ARGUMENTS = {
+    name: name
+    for name in ("input", "weight", "bias", "stride", "padding", "dilation", "groups", "flip")
+} | {"kernel": "weight", "padding_mode": "padding_mode", "this": "input"}
+"""The engine's name for each argument ``/api/trace`` passes on → the request's field (the
+trace's own cap on output cells opens "this trace has …")."""
 
 
 def json_answer(state: dict[str, Any]) -> Response:
@@ -39,7 +47,7 @@ def json_answer(state: dict[str, Any]) -> Response:
 
 def _widget_endpoint(widget: Widget) -> Callable[..., Response]:
     def build(inputs: Any) -> Response:
-        return json_answer(widget.build(inputs))
+        return json_answer(widget.compute(inputs))
 
     # FastAPI reads the body's model from the signature, so each widget gets a typed route.
     parameter = inspect.Parameter(
@@ -53,19 +61,20 @@ def _widget_endpoint(widget: Widget) -> Callable[..., Response]:
 
 def trace_route(request: TraceRequest) -> Response:
     """Return the trace JSON of one convolution (``docs/trace-json.md``): every step explained."""
-    conv = trace(
-        request.input,
-        request.weight,
-        request.bias,
-        stride=request.stride,
-        padding=request.padding,
-        dilation=request.dilation,
-        groups=request.groups,
-        padding_mode=request.padding_mode,
-        flip=request.flip,
-    )
-    _check_products(len(conv), np.shape(request.input), np.shape(request.weight))
-    return json_answer(conv.to_json())
+    with engine_refusals(TRACE_ARGUMENTS):
+        conv = trace(
+            request.input,
+            request.weight,
+            request.bias,
+            stride=request.stride,
+            padding=request.padding,
+            dilation=request.dilation,
+            groups=request.groups,
+            padding_mode=request.padding_mode,
+            flip=request.flip,
+        )
+        _check_products(len(conv), np.shape(request.input), np.shape(request.weight))
+        return json_answer(conv.to_json())
 
 
 def _check_products(
@@ -75,10 +84,11 @@ def _check_products(
     # 64×64 input with a 32×32 kernel would be 30 MB and seconds of work for one request.
     per_cell = int(np.prod(weight_shape[1:] if len(weight_shape) == 4 else weight_shape))
     if cells * per_cell > MAX_TRACE_PRODUCTS:
-        raise ValueError(
+        raise field_error(
+            "input",
             f"input {input_shape} with weight {weight_shape} gives {cells:,} output cells × "
             f"{per_cell:,} products = {cells * per_cell:,} products; a trace here is limited to "
-            f"{MAX_TRACE_PRODUCTS:,}: use a smaller input or kernel"
+            f"{MAX_TRACE_PRODUCTS:,}: use a smaller input or kernel",
         )
 
 

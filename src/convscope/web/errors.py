@@ -1,12 +1,16 @@
-"""Every failure a client can cause becomes a 4xx JSON answer naming the field, never a 500.
+"""Every refusal becomes a 4xx JSON answer naming its field; every fault, a logged 500.
 
-The words come from where the rule lives: the engine's ``ValueError``/``TypeError`` messages
-pass through unchanged, and schema errors are turned into one sentence about one field.
+A refusal is raised on purpose: a schema's error, or a state builder's
+:func:`~convscope.widgets.field_errors.field_error` (the engine's own argument checks reach the
+API that way, through :func:`~convscope.widgets.refusals.engine_refusals`). Its words come from
+:mod:`convscope.widgets.refusals`, the one place a refusal is worded. Any other exception is a
+fault of the program, not of the request: it is answered ``500`` and logged with its traceback,
+never dressed up as a learner's mistake.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,11 +19,14 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..widgets.refusals import describe_validation
+from ..widgets.refusals import byte_size, describe_validation
 
 MAX_BODY_BYTES = 256 * 1024
-_FIELD_WORD = re.compile(r"^(\w+)")
-_NOT_FIELDS = {"this", "the", "a", "an", "no", "request"}  # words a message may open with
+LOG = logging.getLogger("convscope.web")
+FAULT = (
+    "the server met a problem of its own (not a mistake in what you typed); it is logged, "
+    "and trying other values may work"
+)
 
 
 def error_json(status: int, detail: str, field: str | None) -> JSONResponse:
@@ -27,10 +34,22 @@ def error_json(status: int, detail: str, field: str | None) -> JSONResponse:
     return JSONResponse({"detail": detail, "field": field}, status_code=status)
 
 
-def _engine_field(message: str) -> str | None:
-    # The engine's messages start with the argument they are about ("kernel 5×5 does not fit").
-    match = _FIELD_WORD.match(message)
-    return match[1] if match and match[1].lower() not in _NOT_FIELDS else None
+def fault_json(request_path: str) -> JSONResponse:
+    """Log the exception being handled as a fault at ``request_path`` and answer 500."""
+    LOG.exception("unexpected error answering %s", request_path)
+    return error_json(500, FAULT, None)
+
+
+def too_large(limit: int, sent: int | None = None) -> str:
+    """Return the refusal of a request body over ``limit`` bytes, in sizes a person reads.
+
+    Examples
+    --------
+    >>> too_large(8_454_144, 9_000_000)
+    'what was sent (8.6 MB) is more than the 8.1 MB this address accepts'
+    """
+    size = "" if sent is None else f" ({byte_size(sent)})"
+    return f"what was sent{size} is more than the {byte_size(limit)} this address accepts"
 
 
 async def _on_request_validation(request: Request, error: Exception) -> JSONResponse:
@@ -39,12 +58,8 @@ async def _on_request_validation(request: Request, error: Exception) -> JSONResp
     return error_json(422, sentence, field)
 
 
-async def _on_value_error(request: Request, error: Exception) -> JSONResponse:
-    return error_json(422, str(error), _engine_field(str(error)))
-
-
-async def _on_type_error(request: Request, error: Exception) -> JSONResponse:
-    return error_json(400, str(error), _engine_field(str(error)))
+async def _on_fault(request: Request, error: Exception) -> JSONResponse:
+    return fault_json(request.url.path)
 
 
 async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
@@ -56,12 +71,11 @@ async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers that turn schema and engine errors into 4xx JSON."""
+    """Register the handlers: refusals become 4xx JSON, any other exception a logged 500."""
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(ValidationError, _on_request_validation)
-    app.add_exception_handler(ValueError, _on_value_error)
-    app.add_exception_handler(TypeError, _on_type_error)
     app.add_exception_handler(HTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_fault)
 
 
 class BodyLimit:
@@ -81,7 +95,7 @@ class BodyLimit:
         limit = self.paths.get(scope["path"], self.limit)
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and int(declared) > limit:
-            await self._refuse(scope, receive, send, limit)
+            await error_json(413, too_large(limit, int(declared)), None)(scope, receive, send)
             return
         await self.app(scope, self._counting(receive, limit), send)
 
@@ -93,11 +107,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > limit:  # a chunked body declares no length: counted as it arrives
-                raise HTTPException(413, f"request body is over the limit of {limit:,} bytes")
+                raise HTTPException(413, too_large(limit))
             return message
 
         return counted
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        detail = f"request body is over the limit of {limit:,} bytes"
-        await error_json(413, detail, None)(scope, receive, send)

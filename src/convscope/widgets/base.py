@@ -10,20 +10,21 @@ is computed in one place only and a refusal is worded once.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from ..tracing.numbers import format_number
 from .assets import asset_url
-from .refusals import refusal
+from .refusals import NUMBER_LIMIT, engine_refusals, refusal, too_large
 
 Number = int | float
 NumberGrid = list[list[Number]]
-LIMIT = 1e9  # keeps every sum of products well inside float64's exact range for the grids here
+LIMIT = NUMBER_LIMIT  # keeps every sum of products well inside float64's exact range
 
 
 class Picture(NamedTuple):
@@ -96,6 +97,11 @@ class Widget:
         names no picture (an upload route). ``None``: the widget's states name no pictures.
     css : Path or None
         The widget's own styles, beside its module; ``None`` when the page-wide styles suffice.
+    refuses : mapping or None
+        The names the engine's argument checks may refuse while ``build`` runs (``kernel`` in
+        ``kernel 5×5 does not fit the padded input 4×4``), each mapped to the input field the
+        page shows the refusal next to (``None``: no one field). ``None``: the input fields'
+        own names. Any other exception from ``build`` is a fault, not a refusal.
     """
 
     name: str
@@ -106,6 +112,7 @@ class Widget:
     exported: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     picture: Callable[[str], Picture | None] | None = None
     css: Path | None = None
+    refuses: Mapping[str, str | None] | None = None
 
     @property
     def module(self) -> str:
@@ -119,7 +126,16 @@ class Widget:
 
     def state(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Return the state for unvalidated ``raw`` inputs (pydantic errors propagate)."""
-        return self.build(self.inputs.model_validate(raw))
+        return self.compute(self.inputs.model_validate(raw))
+
+    def compute(self, inputs: WidgetInputs) -> dict[str, Any]:
+        """Return the state for validated ``inputs``; a refusal is a pydantic error naming
+        its field, any other exception a fault of the program."""
+        fields = self.refuses
+        if fields is None:
+            fields = {name: name for name in self.inputs.model_fields}
+        with engine_refusals(fields):
+            return self.build(inputs)
 
     def from_directive(self, raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
         """Return the state for a lesson directive's parsed TOML ``raw`` found at ``site``."""
@@ -162,18 +178,32 @@ def _grid_check(rows: int, cols: int) -> Callable[[NumberGrid], NumberGrid]:
             raise ValueError(
                 f"is {len(grid)}×{len(grid[0])}; the largest allowed here is {rows}×{cols}"
             )
-        for row in grid:
-            for value in row:
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
                 if not math.isfinite(value) or abs(value) > LIMIT:
-                    raise ValueError(f"holds {value!r}; use finite numbers within ±{LIMIT:g}")
+                    shown = "nothing a number can hold" if math.isnan(value) else f"{value:g}"
+                    raise PydanticCustomError(
+                        "too_large", too_large(shown), {"row": r, "column": c}
+                    )
         return grid
 
     return check
 
 
 def grid(rows: int, cols: int) -> Any:
-    """Return the annotated type of a rectangular grid of numbers at most ``rows × cols``."""
-    return Annotated[NumberGrid, AfterValidator(_grid_check(rows, cols))]
+    """Return the annotated type of a rectangular grid of numbers at most ``rows × cols``.
+
+    The check words its refusals itself; the limits it enforces are also written into the
+    JSON schema (and so into OpenAPI), for a client to read before it sends anything.
+    """
+    bounded = {"minimum": -LIMIT, "maximum": LIMIT}
+    number = Annotated[Number, Field(json_schema_extra=bounded)]
+    row = Annotated[list[number], Field(json_schema_extra={"minItems": 1, "maxItems": cols})]
+    return Annotated[
+        list[row],
+        Field(json_schema_extra={"minItems": 1, "maxItems": rows}),
+        AfterValidator(_grid_check(rows, cols)),
+    ]
 
 
 def text_grid(values: Any) -> list[Any]:

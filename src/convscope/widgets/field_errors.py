@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
-def field_error(field: str, message: str) -> ValidationError:
-    """Return a ``ValidationError`` saying ``message`` about input ``field``.
+def field_error(field: str | None, message: str) -> ValidationError:
+    """Return a ``ValidationError`` saying ``message`` about input ``field`` (``None``: all).
 
     Examples
     --------
@@ -22,7 +22,7 @@ def field_error(field: str, message: str) -> ValidationError:
     """
     detail = InitErrorDetails(
         type=PydanticCustomError("value_error", "{message}", {"message": message}),
-        loc=(field,),
+        loc=() if field is None else (field,),
         input=None,
     )
     return ValidationError.from_exception_data("inputs", [detail])

@@ -15,6 +15,7 @@ from pydantic import Field
 from ...engine import ConvSpec, mac_count, param_count
 from ...tracing.numbers import format_number
 from ..base import Widget, WidgetInputs
+from ..field_errors import field_error
 
 Channels = Annotated[int, Field(ge=1, le=4096)]
 KernelSide = Annotated[int, Field(ge=1, le=15)]
@@ -111,6 +112,12 @@ def build_state(inputs: ParamsInputs) -> dict[str, Any]:
     >>> build_state(ParamsInputs(in_channels=64, out_channels=128))["count"]["total"]
     '73,856'
     """
+    if inputs.in_channels % inputs.groups or inputs.out_channels % inputs.groups:
+        raise field_error(
+            "groups",
+            f"must divide both the input channels ({inputs.in_channels}) and the output "
+            f"channels ({inputs.out_channels}); {inputs.groups} does not",
+        )
     per_group = inputs.in_channels // inputs.groups
     weight_shape = (inputs.out_channels, per_group, inputs.kernel_rows, inputs.kernel_cols)
     count = _formula(inputs)
@@ -133,4 +140,6 @@ WIDGET = Widget(
     build=build_state,
     esm=Path(__file__).with_name("params.js"),
     css=Path(__file__).with_name("params.css"),
+    # the engine says "kernel 15×3 does not fit the padded input 3×224": the rows come first
+    refuses={"kernel": "kernel_rows"},
 )

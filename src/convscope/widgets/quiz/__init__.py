@@ -22,6 +22,7 @@ from ...engine import ConvSpec, param_count
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
 from ..base import Widget, WidgetInputs
+from ..field_errors import field_error
 from ..own_question import MAX_SEALED_CHARS, own_state, question_directive
 
 CHOICE_IDS = ("a", "b", "c", "d")
@@ -236,7 +237,7 @@ def build_state(inputs: QuizInputs) -> dict[str, Any]:
     if inputs.kind == "own":
         body = own_state(inputs.sealed, inputs.answer)
     elif inputs.sealed is not None:
-        raise ValueError(f"sealed goes with kind 'own' only, not {inputs.kind!r}")
+        raise field_error("sealed", f"goes with kind 'own' only, not {inputs.kind!r}")
     else:
         body = _slice_state(inputs) if inputs.kind == "slice" else _params_state(inputs)
     return {"inputs": inputs.model_dump(), "kind": inputs.kind, "variant": inputs.variant, **body}

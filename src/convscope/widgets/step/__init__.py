@@ -10,6 +10,7 @@ from pydantic import Field
 from ...tracing.step import trace
 from ..base import Widget, WidgetInputs, grid, text_grid
 from ..explain import explained_step
+from ..field_errors import field_error
 
 
 class StepInputs(WidgetInputs):
@@ -32,6 +33,13 @@ def build_state(inputs: StepInputs) -> dict[str, Any]:
     """
     conv = trace(inputs.input, inputs.kernel)
     i, j = inputs.position
+    rows, cols = conv.output.shape[-2:]
+    if i >= rows or j >= cols:
+        raise field_error(
+            "position",
+            f"is [{i}, {j}], outside the {rows}×{cols} output; rows are counted 0 to {rows - 1} "
+            f"and columns 0 to {cols - 1}",
+        )
     return {
         "inputs": inputs.model_dump(),
         "input": text_grid(inputs.input),
