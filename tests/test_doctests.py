@@ -30,6 +30,7 @@ MODULE_NAMES = [
     *_engine_module_names(),
     "convscope.kernels",
     "convscope.learn",
+    "convscope.tracing.formula",
 ]
 
 
