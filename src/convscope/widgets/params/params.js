@@ -1,12 +1,16 @@
 // The `params` widget: the parameter count of any convolution layer, and its cost, as a live
 // calculator. Every number (the count, the formula with its numbers, the multiply-accumulates)
-// comes from the server; this module draws the form and sends what was typed.
+// comes from the server; this module draws the form and sends what was typed. A refused value
+// stays in its field with the server's words beside it, and the result is marked out of date
+// until the controls hold values that work again; a preset starts from the last values that
+// worked, so it always applies.
 
 import { button, h, keepFocus, parseTyped } from "../_common/_grid.js";
+import { markStale } from "../_common/_stale.js";
 
 const FIELDS = [
-  ["in_channels", "in channels C_in"],
-  ["out_channels", "out channels C_out"],
+  ["in_channels", "input channels C_in"],
+  ["out_channels", "output channels C_out"],
   ["kernel_rows", "kernel rows k_H"],
   ["kernel_cols", "kernel columns k_W"],
   ["groups", "groups"],
@@ -23,33 +27,44 @@ const PRESETS = [
   ["Depthwise 3×3 on 32 channels", { in_channels: 32, out_channels: 32, kernel_rows: 3, kernel_cols: 3, groups: 32, bias: true }],
 ];
 
-function send(model, changes) {
-  model.set("inputs", { ...model.get("inputs"), ...changes });
-  model.save_changes();
+/** The widget as one mount sees it: its model, its element, the inputs last drawn. */
+function widget(model, el) {
+  return {
+    model,
+    el,
+    accepted: structuredClone(model.get("inputs")),
+    send(changes, from = model.get("inputs")) {
+      markStale(el, [...el.querySelectorAll(".cs-explain")]);
+      model.set("inputs", { ...from, ...changes });
+      model.save_changes();
+    },
+  };
 }
 
-function numberField(model, key, text) {
+function numberField(view, key, text) {
   const label = h("label", "", text);
   const input = h("input", "cs-number");
   input.type = "text";
   input.inputMode = "numeric";
-  input.value = String(model.get("inputs")[key]);
+  input.value = String(view.model.get("inputs")[key]);
   input.dataset.key = key;
-  input.addEventListener("change", () => send(model, { [key]: parseTyped(input.value) }));
+  input.addEventListener("change", () => view.send({ [key]: parseTyped(input.value) }));
   const error = h("output", "cs-field-error");
   error.dataset.errorFor = key;
   label.append(input, error);
   return label;
 }
 
-function biasField(model) {
+function biasField(view) {
   const label = h("label", "cs-check");
   const box = h("input");
   box.type = "checkbox";
-  box.checked = model.get("inputs").bias;
+  box.checked = view.model.get("inputs").bias;
   box.dataset.key = "bias";
-  box.addEventListener("change", () => send(model, { bias: box.checked }));
-  label.append(box, " bias (one per output channel)");
+  box.addEventListener("change", () => view.send({ bias: box.checked }));
+  const error = h("output", "cs-field-error");
+  error.dataset.errorFor = "bias";
+  label.append(box, " bias (one per output channel)", error);
   return label;
 }
 
@@ -85,12 +100,13 @@ function result(model) {
 
 function render({ model, el }) {
   const draw = () => keepFocus(el, () => {
+    const view = widget(model, el);
     const presets = h("div", "cs-controls");
-    for (const [text, values] of PRESETS) {
-      presets.append(button(text, `preset-${text}`, () => send(model, values)));
+    for (const [text, values] of PRESETS) {  // from the last values that worked: it applies
+      presets.append(button(text, `preset-${text}`, () => view.send(values, view.accepted)));
     }
-    const layer = fieldset("Layer", ...FIELDS.map(([key, text]) => numberField(model, key, text)), biasField(model));
-    const image = fieldset("Input image (for the cost)", ...IMAGE_FIELDS.map(([key, text]) => numberField(model, key, text)));
+    const layer = fieldset("Layer", ...FIELDS.map(([key, text]) => numberField(view, key, text)), biasField(view));
+    const image = fieldset("Input image (for the cost)", ...IMAGE_FIELDS.map(([key, text]) => numberField(view, key, text)));
     const form = h("div", "cs-controls");
     form.append(layer, image);
     const general = h("output", "cs-field-error");
