@@ -30,12 +30,18 @@ from ..widgets.bundle import STATIC, bundle_file, bundle_module, data_url
 from ..widgets.media import MediaFolder
 from ..widgets.registry import WIDGETS, Widget
 from .files import prepare_folder, refuse_links, write_atomic
-from .variants import pack, state_table
+from .variants import engine_fields, pack, state_table
 
 PALETTE = Path(__file__).resolve().parents[1] / "data" / "palette.css"
 STYLESHEETS = [PALETTE, *sorted((STATIC / "css").glob("*.css"))]
 WIDGET_STYLESHEETS = sorted({w.stylesheet for w in WIDGETS.values() if w.stylesheet is not None})
 """The addresses of the widgets' own styles, copied to ``assets/`` under the same address."""
+OFFLINE_NOTE = (
+    '<p class="cs-caption cs-offline-note">Exported page: the menus, buttons, presets and cells '
+    "below were worked out ahead of time, one change from the example at a time; a number you "
+    "type needs convscope's engine (<code>convscope serve</code>).</p>\n"
+)
+"""Put before each widget with typed fields: the page cannot answer a number it has not seen."""
 _LESSON_LINK = re.compile(r'href="/lessons/(?P<slug>[A-Za-z0-9_.-]+)"')
 # The pages extend shell.html, the page shell `convscope serve` shares (convscope/templates/).
 SHELL = Path(__file__).resolve().parents[1] / "templates"
@@ -128,7 +134,7 @@ def _lesson_page(
             + f'<script type="application/json" class="cs-variants">{packed}</script>'
         )
 
-    body = lesson.html_with(precompute)
+    body = _marked(lesson, lesson.html_with(precompute))
     body = _LESSON_LINK.sub(lambda link: f'href="{link["slug"]}.html"', body)
     # The one inline script, allowed by its hash in the page's policy.
     boot = f'import "{data_url(bundle_file(STATIC / "js" / "host.js"))}";'
@@ -143,6 +149,20 @@ def _lesson_page(
         page_policy=meta_policy([boot]),
         version=__version__,
     )
+
+
+def _marked(lesson: Lesson, body: str) -> str:
+    """Return ``body`` with a note before each widget that has fields only the engine answers.
+
+    The page knows the states of each pick one step from the example (and each preset); what a
+    learner types is new to it, so the note says so before anything is typed.
+    """
+    for placed in lesson.placed:
+        if not engine_fields(WIDGETS[placed.name]):
+            continue
+        start = f'<div class="cs-widget" id="{placed.element_id}"'
+        body = body.replace(start, OFFLINE_NOTE + start, 1)
+    return body
 
 
 def _as_exported(widget: Widget, state: dict[str, Any]) -> dict[str, Any]:

@@ -3,31 +3,39 @@
 A static page cannot run the engine, so the exporter runs it ahead of time. For each widget it
 builds the state of the lesson's own inputs and of every input one control away from them: each
 choice of a field with a fixed list of values (``Literal``, ``bool``, small integer ranges and
-pairs of them, such as a cell position), and each answer a quick check offers as a choice (for
-a typed answer, the right number). The page looks a learner's inputs up in that table by their
-canonical JSON; anything else (typed numbers, uploads) needs ``convscope serve``.
+pairs of them, such as a cell position), the same for every field of each item of a list of
+items (a layer of a stack), an item removed or a default one added, and each answer a quick
+check offers as a choice (for a typed answer, the right number). Each preset button the widget's
+module shows (its ``PRESETS``) is applied too, with the changes one control away from it. The
+page looks a learner's inputs up in that table by their canonical JSON; anything else (typed
+numbers, uploads) needs ``convscope serve``, and :func:`engine_fields` names those controls.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import types
 import typing
 from collections.abc import Iterator
 from typing import Any
 
 import annotated_types
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from ..widgets.base import Widget
 from ..widgets.refusals import refusal
 
-MAX_RANGE = 12
-"""An integer field is enumerated when it allows at most this many values."""
+MAX_RANGE = 24
+"""An integer field is enumerated when it allows at most this many values (a menu's length)."""
+MAX_CELLS = 12
+"""A cell position with no upper bound in its schema is enumerated over this many rows/columns."""
 MAX_STATES = 160
-"""At most this many states per widget: a page stays a few hundred kilobytes."""
+"""At most this many states per widget (refusals, a line each, not counted): a page stays a
+few hundred kilobytes."""
+_PRESETS = re.compile(r"^const PRESETS = (\[.*?^\]);", re.MULTILINE | re.DOTALL)
 
 
 def canonical(inputs: Any) -> str:
@@ -61,27 +69,129 @@ def state_table(widget: Widget, state: dict[str, Any]) -> dict[str, dict[str, An
     """
     inputs = state["inputs"]
     table = {canonical(inputs): state}
-    for changed in nearby_inputs(widget, inputs, state):
+    computed = 1
+    for changed in _wanted(widget, inputs, state):
         key = canonical(changed)
         if key in table:
             continue
         try:
             table[key] = widget.state(changed)
+            computed += 1
         except (ValueError, TypeError, ValidationError) as error:
             table[key] = {"refused": refusal(error)}  # the page shows the server's words
-        if len(table) >= MAX_STATES:
+        if computed >= MAX_STATES:
             break
     return table
 
 
+def _wanted(widget: Widget, inputs: dict[str, Any], state: dict[str, Any]) -> Iterator[Any]:
+    # The presets (buttons a learner sees first), one step from the lesson, one from a preset.
+    presets = [{**inputs, **preset} for preset in preset_changes(widget)]
+    yield from presets
+    yield from nearby_inputs(widget, inputs, state)
+    for applied in presets:
+        try:
+            applied_state = widget.state(applied)
+        except (ValueError, TypeError, ValidationError):
+            continue
+        yield from nearby_inputs(widget, applied_state["inputs"], applied_state)
+
+
+def preset_changes(widget: Widget) -> list[dict[str, Any]]:
+    """Return the changes of each preset button the widget's module shows, in its order.
+
+    A module may list its presets as ``const PRESETS = [[label, {field: value, ...}], ...];``
+    (the ``params`` widget does); its buttons merge those values into the current inputs.
+
+    Examples
+    --------
+    >>> from convscope.widgets.registry import WIDGETS
+    >>> preset_changes(WIDGETS["params"])[1]["out_channels"]
+    128
+    """
+    match = _PRESETS.search(widget.esm.read_text(encoding="utf-8"))
+    if match is None:
+        return []
+    # The list is a JavaScript literal: quote its keys and drop trailing commas to read it.
+    literal = re.sub(r"([{,]\s*)([A-Za-z_]\w*)\s*:", r'\1"\2":', match[1])
+    literal = re.sub(r",(\s*[\]}])", r"\1", literal)
+    try:
+        entries = json.loads(literal)
+    except json.JSONDecodeError:
+        return []
+    return [entry[1] for entry in entries if isinstance(entry, list) and len(entry) == 2]
+
+
 def nearby_inputs(widget: Widget, inputs: dict[str, Any], state: dict[str, Any]) -> Iterator[Any]:
-    """Yield copies of ``inputs`` with one field set to each other value it can take."""
-    for name, info in widget.inputs.model_fields.items():
-        for value in field_values(info):
+    """Yield copies of ``inputs`` with one field set to each other value it can take.
+
+    A field holding a list of items (the layers of a stack) yields each item with one of its
+    own fields changed, each item removed, and a default item added, as far as the list's
+    length allows.
+    """
+    fields = widget.inputs.model_fields
+    # Fields with the fewest values first (a tick box before a long menu), should the table
+    # fill up before the end.
+    for name in sorted(fields, key=lambda name: len(field_values(fields[name]))):
+        for value in field_values(fields[name]):
             if value != inputs.get(name):
                 yield {**inputs, name: value}
+    for name, info in fields.items():
+        items = inputs.get(name)
+        model = _item_model(info.annotation)
+        if model is not None and isinstance(items, list):
+            for changed in _item_changes(model, items, list(info.metadata)):
+                yield {**inputs, name: changed}
     if "answer" in inputs:
         yield from _answers(widget, inputs, state)
+
+
+def engine_fields(widget: Widget) -> list[str]:
+    """Return the input fields whose new values an exported page cannot know (typed numbers).
+
+    Examples
+    --------
+    >>> from convscope.widgets.registry import WIDGETS
+    >>> engine_fields(WIDGETS["params"])[:2]
+    ['in_channels', 'out_channels']
+    """
+    return [
+        name
+        for name, info in widget.inputs.model_fields.items()
+        if not field_values(info) and _item_model(info.annotation) is None and name != "answer"
+    ]
+
+
+def _item_model(annotation: Any) -> type[BaseModel] | None:
+    # list[Model], possibly inside Annotated[...]: the model of its items.
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) is not list:
+        return None
+    item = typing.get_args(annotation)[0]
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
+def _item_changes(
+    model: type[BaseModel], items: list[Any], metadata: list[Any]
+) -> Iterator[list[Any]]:
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        for name, info in model.model_fields.items():
+            for value in field_values(info):
+                if value != item.get(name):
+                    yield [*items[:index], {**item, name: value}, *items[index + 1 :]]
+    shortest = _bound(_flatten(metadata), annotated_types.MinLen, "min_length") or 0
+    longest = _bound(_flatten(metadata), annotated_types.MaxLen, "max_length")
+    if len(items) > shortest:
+        for index in range(len(items)):
+            yield [*items[:index], *items[index + 1 :]]
+    if longest is None or len(items) < longest:
+        try:
+            yield [*items, model().model_dump()]
+        except ValidationError:
+            return
 
 
 def _answers(widget: Widget, inputs: dict[str, Any], state: dict[str, Any]) -> Iterator[Any]:
@@ -152,7 +262,7 @@ def _from_lower_bound(item: Any) -> list[Any]:
         return []
     base, *extra = typing.get_args(item)
     low = _bound(_flatten(extra), annotated_types.Ge, "ge")
-    return list(range(low, low + MAX_RANGE)) if base is int and low is not None else []
+    return list(range(low, low + MAX_CELLS)) if base is int and low is not None else []
 
 
 def _pairs(item: Any, metadata: list[Any]) -> list[Any]:
