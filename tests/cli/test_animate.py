@@ -89,6 +89,18 @@ def test_animate_gallery_writes_the_odd_transposed_twin_back_to_six_rows(
         assert stat.S_IMODE(written.stat().st_mode) == 0o644, written.name
 
 
+def test_animate_gallery_svgs_play_at_the_frame_time_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = next(item for item in GALLERY if item.name == "no_padding_no_strides")
+    monkeypatch.setattr(animate, "GALLERY", (first,))
+    out = ["--out", "x.svg", "--frame-ms", "250"]
+    result = runner.invoke(app, ["animate", "--gallery", str(tmp_path), *out])
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "no_padding_no_strides.svg").read_text()
+    assert svg.count('dur="1000ms"') == 4  # 2×2 output cells, 250 ms each
+
+
 def test_animate_output_padding_maps_back_to_the_full_input(tmp_path: Path) -> None:
     out = tmp_path / "back.svg"
     args = ["animate", "--transposed", "--input-size", "3", "--stride", "2", "--padding", "1"]
@@ -106,6 +118,7 @@ def test_animate_output_padding_maps_back_to_the_full_input(tmp_path: Path) -> N
         (["--stride", "2", "--output-padding", "1"], "add --transposed"),
         (["--frame-ms", "0"], "at least 1; got 0"),
         (["--frame-ms", "-40"], "at least 1; got -40"),
+        (["--frame-ms", "0", "--gallery", "gallery"], "at least 1; got 0"),
     ],
 )
 def test_animate_refuses_in_the_option_names(tmp_path: Path, extra: list[str], words: str) -> None:

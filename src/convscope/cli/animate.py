@@ -55,7 +55,12 @@ def _output_padding(
 
 @app.command()
 def animate(
-    out: Annotated[Path | None, typer.Option(help=f"File to write: {', '.join(FORMATS)}.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help=f"File to write: {', '.join(FORMATS)} (an .svg animates too, no script)."
+        ),
+    ] = None,
     input_size: Annotated[str, typer.Option(help="Input rows[,cols].")] = "5",
     kernel_size: Annotated[str, typer.Option(help="Kernel rows[,cols].")] = "3",
     stride: Annotated[str, typer.Option(help="Stride rows[,cols].")] = "1",
@@ -80,17 +85,18 @@ def animate(
     """Write an animation of the kernel sliding over the input, one frame per output cell."""
     console = Console(stderr=True)
     try:
-        if gallery is not None:
-            written = write_gallery(gallery, suffix=out.suffix if out else ".gif")
-            console.print(f"wrote {len(written)} animations into {gallery}")
-            return
-        if out is None:
-            raise UsageProblem("give --out FILE (a .gif, .png, .webp or .svg) or --gallery DIR")
         if frame_ms < 1:
             raise UsageProblem(
                 f"--frame-ms is how many milliseconds each frame stays on screen, so it must be "
                 f"at least 1; got {frame_ms}"
             )
+        if gallery is not None:
+            suffix = out.suffix if out else ".gif"
+            written = write_gallery(gallery, suffix=suffix, frame_ms=frame_ms)
+            console.print(f"wrote {len(written)} animations into {gallery}")
+            return
+        if out is None:
+            raise UsageProblem("give --out FILE (a .gif, .png, .webp or .svg) or --gallery DIR")
         input_values = parse_array(input, "--input") if input else None
         kernel_values = parse_kernel(kernel)[0] if kernel else None
         steps, dilations = _pair(stride, "--stride"), _pair(dilation, "--dilation")

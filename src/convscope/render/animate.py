@@ -112,7 +112,9 @@ GALLERY = (
 )
 
 
-def write_gallery(folder: Path, suffix: str = ".gif", values: bool = True) -> list[Path]:
+def write_gallery(
+    folder: Path, suffix: str = ".gif", values: bool = True, frame_ms: int = 700
+) -> list[Path]:
     """Write the classic configurations and their transposed counterparts into ``folder``.
 
     Each transposed animation takes the output size of its ordinary twin as input, with the
@@ -124,7 +126,7 @@ def write_gallery(folder: Path, suffix: str = ".gif", values: bool = True) -> li
     for item in GALLERY:
         args = (item.kernel_size, item.stride, item.padding, item.dilation)
         scene = build_scene(item.input_size, *args, values=values)
-        written.append(write(scene, folder / f"{item.name}{suffix}"))
+        written.append(write(scene, folder / f"{item.name}{suffix}", frame_ms))
         back = build_scene(
             scene.output.shape,
             *args,
@@ -132,7 +134,7 @@ def write_gallery(folder: Path, suffix: str = ".gif", values: bool = True) -> li
             output_padding=item.output_padding,
             values=values,
         )
-        written.append(write(back, folder / f"{item.name}_transposed{suffix}"))
+        written.append(write(back, folder / f"{item.name}_transposed{suffix}", frame_ms))
     return written
 
 
