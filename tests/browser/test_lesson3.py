@@ -13,6 +13,7 @@ import pytest
 from convscope import conv2d
 from convscope.grad import conv2d_input, conv2d_weight
 from convscope.tracing.numbers import format_number
+from convscope.widgets.grad_loss import autograd
 
 from .conftest import Watch
 
@@ -22,13 +23,20 @@ LESSON = "/lessons/how-a-kernel-learns"
 VIEW = "#widget-grad_weight-1"
 LOSS = "#widget-grad_loss-2"
 LEARN = "#widget-grad_learn-3"
-ALL = [VIEW, LOSS, LEARN]
+CHAIN = "#widget-grad_chain-4"
+ALL = [VIEW, LOSS, LEARN, CHAIN]
 # the lesson's own examples, written out as the check
 IMAGE = [[1, 2, 0, 3], [4, 1, 2, 0], [0, 3, 1, 2], [2, 0, 4, 1]]
 KERNEL = [[1, 0], [-1, 2]]
 LOSS_IMAGE = [[3, 0, 1, 2], [1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 0, 2]]
 LOSS_KERNEL = [[1, -1], [0, 1]]
 TARGET = [[4, 0, 0], [2, 2, 0], [0, 0, 4]]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def torch_imported() -> None:
+    """Import torch before the page asks: a cold import on a busy machine takes many seconds."""
+    autograd.torch_or_none()
 
 
 def open_lesson(browser: Any, server_url: str, watch: Watch, width: int) -> Iterator[Any]:
@@ -163,6 +171,24 @@ def test_a_rate_too_large_is_explained_and_a_refused_rate_kept(lesson: Any, watc
     refused_on_purpose(watch)
 
 
+def test_following_a_gradient_back_through_pool_and_relu(lesson: Any) -> None:
+    lesson.locator(f"{CHAIN} button[aria-label='∂L/∂p[0, 0]: 1']").click()
+    steps = lesson.locator(f"{CHAIN} .cs-chain-steps").inner_text()
+    assert "a[0, 1]" in steps and "z = 2 > 0" in steps
+    # the all-zero window's winner sits where the ReLU was flat: nothing reaches the weights
+    lesson.locator(f"{CHAIN} button[aria-label='∂L/∂p[1, 1]: 1']").click()
+    steps = lesson.locator(f"{CHAIN} .cs-chain-steps").inner_text()
+    assert "ReLU gave 0" in steps and "adds 0 to every weight" in steps
+    blocked = lesson.locator(f"{CHAIN} [aria-label$='(no gradient: the ReLU blocked it)']")
+    assert blocked.count() == 7  # z ≤ 0 at 7 of its 16 cells
+    lesson.locator(f"{CHAIN} [data-key='kind-avg']").click()
+    wait_text(lesson, f"{CHAIN} .cs-grad-row", "0.25")
+    assert (
+        lesson.locator(f"{CHAIN} [aria-label$='(no gradient: did not win its window)']").count()
+        == 0
+    )
+
+
 def test_screenshots_at_1280_and_390_px(
     browser: Any, server_url: str, watch: Watch, screenshots: Path
 ) -> None:
@@ -171,6 +197,8 @@ def test_screenshots_at_1280_and_390_px(
             page.locator(f"{VIEW} [aria-label='weight[0, 0]: 1']").click()
             page.locator(f"{LOSS} button[aria-label^='input[2, 1]:']").click()
             overflow = page.evaluate("document.documentElement.scrollWidth")
-            for name, selector in (("weight", VIEW), ("loss", LOSS), ("learn", LEARN)):
+            page.locator(f"{CHAIN} button[aria-label='∂L/∂p[0, 1]: 1']").click()
+            parts = (("weight", VIEW), ("loss", LOSS), ("learn", LEARN), ("chain", CHAIN))
+            for name, selector in parts:
                 page.locator(selector).screenshot(path=screenshots / f"lesson3-{width}-{name}.png")
             assert overflow <= width, f"the page is {overflow} px wide on a {width} px screen"

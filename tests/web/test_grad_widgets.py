@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from convscope import conv2d, learn_kernel
-from convscope.grad import conv2d_input, conv2d_weight
+from convscope.grad import avg_pool2d_input, conv2d_input, conv2d_weight, max_pool2d_input
 from convscope.tracing.numbers import format_number
 from convscope.widgets.grad_learn import MAX_STEPS
 from convscope.widgets.grad_loss import autograd
@@ -23,6 +23,12 @@ VIEW = {"input": IMAGE, "kernel": KERNEL}
 TARGET = [[4, 0, 0], [2, 2, 0], [0, 0, 4]]
 BIG_KERNEL = {"input": [[1] * 3] * 3, "kernel": [[1] * 4] * 4}
 LOSS = {"input": IMAGE, "kernel": KERNEL, "target": TARGET}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def torch_imported() -> None:
+    """Import torch before the first request: a cold import can outlast the 10 s request limit."""
+    autograd.torch_or_none()
 
 
 def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -139,7 +145,7 @@ async def test_torch_autograd_agrees_on_loss_and_both_gradients(
 async def test_without_torch_the_check_says_not_installed(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(autograd, "_torch", lambda: None)
+    monkeypatch.setattr(autograd, "torch_or_none", lambda: None)
     state = (await client.post("/api/widgets/grad_loss", json=LOSS)).json()
     assert state["torch"]["available"] is False
     assert "not installed" in state["torch"]["message"]
@@ -246,3 +252,68 @@ async def test_a_run_that_does_not_fit_the_choices_is_refused(client: httpx.Asyn
         json=state["inputs"] | {"target": "laplacian_of_gaussian", "steps": 1},
     )
     assert bigger.status_code == 422 and "Reset" in bigger.json()["detail"]
+
+
+CHAIN_IMAGE = [
+    [3, 3, 1, 0, 3, 0],
+    [0, 1, 1, 1, 1, 0],
+    [2, 2, 2, 3, 3, 0],
+    [3, 1, 3, 2, 0, 3],
+    [3, 3, 0, 0, 2, 2],
+    [0, 3, 0, 0, 3, 2],
+]
+CHAIN = {"input": CHAIN_IMAGE, "kernel": [[1, 0, -1]] * 3, "kind": "max"}
+
+
+def _chain_weight_grad(kind: str, grad_p: Any) -> Any:
+    pre = conv2d(CHAIN_IMAGE, CHAIN["kernel"])
+    activation = np.maximum(pre, 0)
+    if kind == "max":
+        grad_a = max_pool2d_input(activation, grad_p, 2, 2)
+    else:
+        grad_a = avg_pool2d_input(activation.shape, grad_p, 2, 2)
+    return conv2d_weight(CHAIN_IMAGE, (3, 3), np.where(pre > 0, grad_a, 0))
+
+
+@pytest.mark.parametrize("kind", ["max", "avg"])
+async def test_the_chain_gradient_reaches_the_weights_through_relu_and_pool(
+    client: httpx.AsyncClient, kind: str
+) -> None:
+    grad_p = [[1, 2], [-1, 3]]
+    response = await client.post(
+        "/api/widgets/grad_chain", json=CHAIN | {"kind": kind, "grad_pooled": grad_p}
+    )
+    state = response.json()
+    assert state["grad_weight"] == written(_chain_weight_grad(kind, np.array(grad_p)))
+    pre = conv2d(CHAIN_IMAGE, CHAIN["kernel"])
+    assert state["passes"] == (pre > 0).tolist()
+    blocked = [
+        text
+        for row, passes in zip(state["grad_z"], state["passes"], strict=True)
+        for text, on in zip(row, passes, strict=True)
+        if not on
+    ]
+    assert set(blocked) == {"0"}
+    if kind == "max":
+        assert state["winners"][0] == [0, 1]  # a[0, 1] = 2 is its window's largest
+        assert state["winners"][3] == [2, 2]  # an all-zero window: the first cell wins, as torch
+        assert "ReLU gave 0" in state["relu_words"][2 * 4 + 2]
+    if state["torch"]["available"]:
+        assert state["torch"]["agrees"], state["torch"]
+
+
+BAD_CHAIN = [
+    (CHAIN | {"kind": "min"}, "kind"),
+    (CHAIN | {"input": [[1, 2, 3]] * 3}, "kernel"),
+    (CHAIN | {"grad_pooled": [[1]]}, "grad_pooled"),
+    (CHAIN | {"kernel": [[1] * 4] * 4}, "kernel"),
+]
+
+
+@pytest.mark.parametrize(("inputs", "field"), BAD_CHAIN)
+async def test_bad_chain_inputs_are_refused_naming_the_field(
+    client: httpx.AsyncClient, inputs: dict[str, Any], field: str
+) -> None:
+    response = await client.post("/api/widgets/grad_chain", json=inputs)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == field

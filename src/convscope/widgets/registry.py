@@ -9,25 +9,31 @@ own) and add it to :data:`WIDGETS`. The lesson directive ```` ```{name} ```` and
 from __future__ import annotations
 
 from . import (
+    beyond_check,
     calculator,
+    causal_tree,
     channels,
     checkerboard,
     code_trace,
     flip,
     gallery,
+    grad_chain,
     grad_learn,
     grad_loss,
     grad_weight,
+    groups,
     padding_modes,
     params,
     pooling,
     quick_check,
     quiz,
     receptive,
+    signal_1d,
     speed,
     step,
     torch_check,
     transposed,
+    volume_3d,
 )
 from .base import DirectiveSite, Widget, WidgetInputs
 
@@ -39,17 +45,16 @@ FIRST_LESSON = (
     code_trace,
     speed,
     gallery,
-    grad_learn,
-    grad_loss,
-    grad_weight,
     channels,
     params,
     quiz,
 )
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
-THIRD_LESSON = (grad_weight, grad_loss, grad_learn)
+THIRD_LESSON = (grad_weight, grad_loss, grad_learn, grad_chain)
+BEYOND_LESSON = (signal_1d, causal_tree, groups, volume_3d, beyond_check)
 WIDGETS: dict[str, Widget] = {
-    module.WIDGET.name: module.WIDGET for module in (*FIRST_LESSON, *SECOND_LESSON, *THIRD_LESSON)
+    module.WIDGET.name: module.WIDGET
+    for module in (*FIRST_LESSON, *SECOND_LESSON, *THIRD_LESSON, *BEYOND_LESSON)
 }
 """Every widget by its directive name, in the order the lessons first place them."""
 

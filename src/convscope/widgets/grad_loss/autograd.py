@@ -25,7 +25,8 @@ NOT_INSTALLED = (
 
 
 @cache
-def _torch() -> Any:
+def torch_or_none() -> Any:
+    """Return the torch module, or None when PyTorch is not installed."""
     try:
         import torch
     except ImportError:
@@ -36,7 +37,7 @@ def _torch() -> Any:
 def _autograd(
     image: NDArray[Any], kernel: NDArray[Any], target: NDArray[Any]
 ) -> tuple[float, NDArray[Any], NDArray[Any]]:
-    torch = _torch()
+    torch = torch_or_none()
     x = torch.tensor(image, dtype=torch.float64)[None, None].requires_grad_()
     w = torch.tensor(kernel, dtype=torch.float64)[None, None].requires_grad_()
     t = torch.tensor(target, dtype=torch.float64)[None, None]
@@ -49,7 +50,7 @@ def autograd_check(
     image: NDArray[Any], kernel: NDArray[Any], target: NDArray[Any]
 ) -> dict[str, Any]:
     """Return torch.autograd's loss and gradients beside convscope's, or why there are none."""
-    if _torch() is None:
+    if torch_or_none() is None:
         return {"available": False, "message": NOT_INSTALLED}
     loss, grad_weight, grad_input = _autograd(image, kernel, target)
     errors = conv2d(image, kernel) - target
@@ -65,7 +66,7 @@ def autograd_check(
     )
     return {
         "available": True,
-        "version": str(_torch().__version__),
+        "version": str(torch_or_none().__version__),
         "loss": format_number(loss),
         "grad_weight": text_grid(grad_weight.tolist()),
         "grad_input": text_grid(grad_input.tolist()),
