@@ -94,14 +94,43 @@ def test_an_unsupported_operator_is_named(tmp_path: Path) -> None:
         onnx_layers(path)
 
 
-def test_a_residual_sum_is_refused_as_not_a_chain(tmp_path: Path) -> None:
+def test_a_residual_sum_is_followed_with_onnxs_shapes(tmp_path: Path) -> None:
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1", kernel_shape=[3, 3],
+                         strides=[2, 2], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+        helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2", kernel_shape=[3, 3],
+                         pads=[1, 1, 1, 1]),
+        helper.make_node("Conv", ["x", "w3"], ["s"], name="shortcut", kernel_shape=[1, 1],
+                         strides=[2, 2]),
+        helper.make_node("Add", ["c2", "s"], ["sum"], name="join"),
+        helper.make_node("Concat", ["sum", "s"], ["y"], name="stack", axis=1),
+    ]  # fmt: skip
+    initializers = [weight("w1", 8, 3, 3, 3), weight("w2", 8, 8, 3, 3), weight("w3", 8, 3, 1, 1)]
+    model = chain_model(nodes, initializers, size=33)
+    path = tmp_path / "residual.onnx"
+    onnx.save(model, str(path))
+    inferred = onnx.shape_inference.infer_shapes(model).graph.value_info
+    shapes = {v.name: tuple(d.dim_value for d in v.type.tensor_type.shape.dim) for v in inferred}
+    rows = {row.name: row for row in inspect_layers(onnx_layers(path), (33, 33)).rows}
+    assert rows["join"].output_shape == shapes["sum"][1:] == (8, 17, 17)
+    assert rows["join"].inputs == ("conv2", "shortcut") and rows["shortcut"].inputs == ("input",)
+    assert rows["stack"].output_shape == (16, 17, 17)
+    assert rows["join"].field_size == (7, 7)  # the main path's 3×3 s2 then 3×3 covers the 1×1
+
+
+def test_an_add_of_a_constant_or_an_unknown_tensor_is_refused_by_name(tmp_path: Path) -> None:
     nodes = [
         helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1", kernel_shape=[1, 1]),
-        helper.make_node("Add", ["c1", "x"], ["y"], name="shortcut"),
+        helper.make_node("Add", ["c1", "w1"], ["y"], name="plus_weights"),
     ]
-    path = tmp_path / "residual.onnx"
+    path = tmp_path / "constant.onnx"
     onnx.save(chain_model(nodes, [weight("w1", 3, 3, 1, 1)]), str(path))
-    with pytest.raises(ModelProblem, match=r"node 'shortcut' \(Add\) does not read the previous"):
+    with pytest.raises(ModelProblem, match=r"node 'plus_weights' \(Add\) joins a branch with a"):
+        onnx_layers(path)
+    nodes = [helper.make_node("Relu", ["nowhere"], ["y"], name="lost")]
+    onnx.save(chain_model(nodes, []), str(path))
+    with pytest.raises(ModelProblem, match=r"node 'lost' \(Relu\) reads 'nowhere', which neither"):
         onnx_layers(path)
 
 

@@ -85,7 +85,7 @@ def table(inspection: Inspection) -> Table:
     for row in inspection.rows:
         grid.add_row(
             str(row.index),
-            Text(row.name),
+            Text(row.name + (f"\n← {', '.join(row.inputs)}" if row.inputs else "")),
             shape_text(row.output_shape),
             _size_cell(row),
             f"{pair_text(row.field_size)} ({pair_text(row.field_jump)})" if row.field_size else "—",

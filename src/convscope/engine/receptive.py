@@ -34,6 +34,16 @@ class LayerField:
     jump: Pair
     start: Pair
 
+    def then(self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> LayerField:
+        """Return the field after one more window layer (``padding`` is the top/left side's).
+
+        Examples
+        --------
+        >>> LayerField((1, 1), (1, 1), (0, 0)).then((3, 3), (2, 2), (1, 1), (1, 1))
+        LayerField(size=(3, 3), jump=(2, 2), start=(-1, -1))
+        """
+        return _next_field(self, kernel, stride, padding, dilation)
+
 
 @dataclass(frozen=True)
 class ReceptiveField:

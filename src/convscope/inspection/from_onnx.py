@@ -1,21 +1,25 @@
 """Reading an ONNX file's graph into layers, without running it (needs the ``onnx`` extra).
 
-The graph must be a chain: each node reads the previous node's output. A residual ``Add`` or
-a branch is refused by the node's name, as is any operator outside :data:`SUPPORTED`.
+Each node becomes a layer naming the nodes it reads, so a residual network's ``Add`` (or
+``Sum``) of two branches and a ``Concat`` along the channels are followed; an operator outside
+:data:`SUPPORTED` is refused by the node's name.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..engine import ConvSpec, PoolSpec
 from .layers import (
+    MODEL_INPUT,
     Activation,
     AdaptivePool,
     BatchNorm,
     Conv,
     Flatten,
+    Join,
     Layer,
     Linear,
     ModelProblem,
@@ -24,7 +28,7 @@ from .layers import (
 
 SUPPORTED = (
     "Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, BatchNormalization, Gemm, "
-    "Relu, Clip, Sigmoid, Tanh, Dropout, Identity, Flatten"
+    "Relu, Clip, Sigmoid, Tanh, Dropout, Identity, Flatten, Add, Sum, Concat"
 )
 _ACTIVATIONS = {
     "Relu": "relu", "Clip": "clip", "Sigmoid": "sigmoid", "Tanh": "tanh",
@@ -51,24 +55,48 @@ def onnx_layers(path: Path) -> tuple[Layer, ...]:
     if not graph.node:
         raise ModelProblem(f"{str(path)!r} holds no ONNX graph nodes; is it an ONNX model?")
     shapes = {tensor.name: tuple(tensor.dims) for tensor in graph.initializer}
-    return tuple(_chain(graph, shapes))
+    return tuple(_graph(graph, shapes))
 
 
-def _chain(graph: Any, shapes: dict[str, tuple[int, ...]]) -> list[Layer]:
+def _graph(graph: Any, shapes: dict[str, tuple[int, ...]]) -> list[Layer]:
+    made = {graph.input[0].name: MODEL_INPUT} if graph.input else {}
     layers: list[Layer] = []
-    current = graph.input[0].name if graph.input else ""
     for index, node in enumerate(graph.node, start=1):
         name = node.name or f"{node.op_type}_{index}"
-        data = [name for name in node.input if name and name not in shapes]
-        if data != [current]:
+        data = [tensor for tensor in node.input if tensor and tensor not in shapes]
+        unknown = [tensor for tensor in data if tensor not in made]
+        if unknown:
             raise ModelProblem(
-                f"node {name!r} ({node.op_type}) does not read the previous node's output alone, "
-                "so the graph is not a plain chain (a residual sum or a branch); "
-                "convscope inspect follows chains of " + SUPPORTED
+                f"node {name!r} ({node.op_type}) reads {unknown[0]!r}, which neither the "
+                "graph's input nor an earlier node makes"
             )
-        layers.append(_layer(name, node, shapes))
-        current = node.output[0]
+        inputs = tuple(made[tensor] for tensor in data)
+        layer = _join(name, node, inputs) if node.op_type in _JOINS else _layer(name, node, shapes)
+        if not isinstance(layer, Join) and len(inputs) != 1:
+            raise ModelProblem(
+                f"node {name!r} ({node.op_type}) reads {len(inputs)} tensors that are not "
+                "weights; only Add, Sum and Concat join branches"
+            )
+        layers.append(replace(layer, inputs=inputs))
+        made[node.output[0]] = name
     return layers
+
+
+_JOINS = ("Add", "Sum", "Concat")
+
+
+def _join(name: str, node: Any, inputs: tuple[str, ...]) -> Join:
+    if len(inputs) < 2:
+        raise ModelProblem(
+            f"node {name!r} ({node.op_type}) joins a branch with a constant; convscope inspect "
+            "follows Add, Sum and Concat of two or more branches"
+        )
+    if node.op_type != "Concat":
+        return Join(name, "add")
+    axis = _attributes(node).get("axis")
+    if axis not in (1, -3):
+        raise ModelProblem(f"node {name!r} concatenates along axis {axis}; only 1 (channels) works")
+    return Join(name, "concat")
 
 
 def _attributes(node: Any) -> dict[str, Any]:

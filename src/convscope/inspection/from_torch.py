@@ -1,7 +1,12 @@
 """Reading a PyTorch module given as ``package.module:factory`` into layers, without running it.
 
-Only ``nn.Sequential`` containers are followed: any other module with children may compute
-anything in its ``forward`` (a residual sum, a branch), so it is refused by name.
+A model of ``nn.Sequential`` containers is read module by module. Any other container (a
+ResNet block, a whole ResNet) is read through ``torch.fx.symbolic_trace``, which records the
+``forward`` with stand-in tensors, no numbers computed: its modules become layers, ``+`` and
+``torch.add`` become residual sums, ``torch.cat`` along the channels a concatenation, and
+``torch.flatten`` and ``F.relu`` what they are, each naming the layers it reads. A ``forward``
+that branches on the data cannot be recorded that way and is refused, as is any other function
+it calls, by name.
 """
 
 from __future__ import annotations
@@ -9,16 +14,19 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..engine import ConvSpec, PoolSpec
 from .layers import (
+    MODEL_INPUT,
     Activation,
     AdaptivePool,
     BatchNorm,
     Conv,
     Flatten,
+    Join,
     Layer,
     Linear,
     ModelProblem,
@@ -69,17 +77,29 @@ def _import(module_name: str, reference: str) -> Any:
         return importlib.import_module(module_name)
     except ImportError as error:
         raise ModelProblem(f"cannot import {module_name!r} from {reference!r}: {error}") from None
+    except Exception as error:  # the module's own code failed while it was imported
+        raise ModelProblem(
+            f"importing {module_name!r} from {reference!r} raised {type(error).__name__}: {error}"
+        ) from None
     finally:
         if added:
             sys.path.remove(here)
 
 
 def torch_layers(model: Any) -> tuple[Layer, ...]:
-    """Return the layers of a ``torch.nn.Module`` in order, following ``nn.Sequential`` only."""
-    layers = tuple(_layer(name, module) for name, module in _leaves("", model))
+    """Return the layers of a ``torch.nn.Module`` in order, each naming what it reads when
+    that is not the layer before it (see the module's docstring)."""
+    try:
+        layers = tuple(_layer(name, module) for name, module in _leaves("", model))
+    except _NotASequence:
+        layers = _recorded_layers(model)
     if not layers:
         raise ModelProblem(f"the module holds no layers; supported: {SUPPORTED}")
     return layers
+
+
+class _NotASequence(Exception):
+    """A container other than ``nn.Sequential``: its ``forward`` must be recorded."""
 
 
 def _leaves(prefix: str, module: Any) -> Iterator[tuple[str, Any]]:
@@ -89,14 +109,87 @@ def _leaves(prefix: str, module: Any) -> Iterator[tuple[str, Any]]:
         for name, child in module.named_children():
             yield from _leaves(f"{prefix}.{name}" if prefix else name, child)
         return
-    kind = type(module).__name__
     if list(module.children()):
+        raise _NotASequence
+    yield prefix or type(module).__name__, module
+
+
+def _recorded_layers(model: Any) -> tuple[Layer, ...]:
+    import torch.fx
+
+    try:
+        graph = torch.fx.symbolic_trace(model).graph
+    except Exception as error:  # fx raises TraceError, TypeError, … on data-dependent code
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ModelProblem(
-            f"layer {prefix or '(the model)'!r} is a {kind}, not a plain sequence: its forward "
-            "may add or branch, which convscope inspect cannot follow without running it; "
-            f"write its path as an nn.Sequential of {SUPPORTED}"
-        )
-    yield prefix or kind, module
+            f"the {type(model).__name__}'s forward could not be followed without running it "
+            f"({reason}); convscope inspect reads modules whose forward calls {SUPPORTED} and "
+            "adds, concatenates or flattens their outputs"
+        ) from None
+    names: dict[Any, str] = {}
+    uses: dict[str, int] = {}
+    layers: list[Layer] = []
+    for node in graph.nodes:
+        if node.op == "placeholder":
+            if MODEL_INPUT in names.values():
+                raise ModelProblem(f"the model takes more than one input ({node.name!r})")
+            names[node] = MODEL_INPUT
+            continue
+        if node.op == "output":
+            continue
+        inputs = tuple(names[arg] for arg in _node_args(node))
+        layer = _recorded_layer(model, node, inputs)
+        name = layer.name
+        uses[name] = uses.get(name, 0) + 1
+        if uses[name] > 1:  # a module called twice (a shared ReLU) is a layer each time
+            name = f"{name} ({uses[name]})"
+        names[node] = name
+        layers.append(replace(layer, name=name, inputs=inputs))
+    return tuple(layers)
+
+
+def _node_args(node: Any) -> list[Any]:
+    import torch.fx
+
+    found: list[Any] = []
+    torch.fx.node.map_arg((node.args, node.kwargs), found.append)
+    return [arg for arg in found if isinstance(arg, torch.fx.Node)]
+
+
+def _recorded_layer(model: Any, node: Any, inputs: tuple[str, ...]) -> Layer:
+    import operator
+
+    import torch
+
+    if node.op == "call_module":
+        return _layer(str(node.target), model.get_submodule(node.target))
+    target, name = node.target, str(node.name)
+    if node.op in ("call_function", "call_method"):
+        if target in (operator.add, torch.add, "add") and len(inputs) == 2:
+            return Join(name, "add")
+        if target is torch.cat and _cat_dim(node) in (1, -3):
+            return Join(name, "concat")
+        if target in (torch.flatten, "flatten") and _flatten_dims(node) == (1, -1):
+            return Flatten(name)
+        if target in (torch.relu, torch.nn.functional.relu, "relu"):
+            return Activation(name, "relu")
+    called = getattr(target, "__name__", str(target))
+    raise ModelProblem(
+        f"step {name!r} of the forward calls {called}, which convscope inspect does not "
+        f"support; it follows {SUPPORTED}, adds (+, torch.add), torch.cat along the channels, "
+        "torch.flatten(x, 1) and F.relu"
+    )
+
+
+def _cat_dim(node: Any) -> Any:
+    return node.kwargs.get("dim", node.args[1] if len(node.args) > 1 else 0)
+
+
+def _flatten_dims(node: Any) -> tuple[Any, Any]:
+    given = list(node.args[1:3])
+    start = node.kwargs.get("start_dim", given[0] if given else 0)
+    end = node.kwargs.get("end_dim", given[1] if len(given) > 1 else -1)
+    return (start, end)
 
 
 def _layer(name: str, module: Any) -> Layer:

@@ -3,6 +3,10 @@
 A stack description, a PyTorch module and an ONNX graph are each read into a tuple of these
 frozen records; :func:`~convscope.inspection.report.inspect_layers` then does the arithmetic
 once, through the engine's own specs.
+
+Every record may say which layers it reads (``inputs``, by name; ``"input"`` is the model's
+input). Left empty, a layer reads the one before it, so a plain stack needs no wiring; a
+residual network's shortcut and its :class:`Join` name theirs.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class Conv:
     kernel: Pair
     spec: ConvSpec
     bias: bool = True
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Pool:
     name: str
     kind: Literal["max", "avg"]
     spec: PoolSpec
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class AdaptivePool:
     name: str
     kind: Literal["max", "avg"]
     output: Pair
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class BatchNorm:
     name: str
     channels: int | None = None
     affine: bool = True
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class Activation:
 
     name: str
     function: str
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ class Flatten:
     """Channels, rows and columns laid out as one vector of features."""
 
     name: str
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,20 @@ class Linear:
     in_features: int
     out_features: int
     bias: bool = True
+    inputs: tuple[str, ...] = ()
 
 
-Layer: TypeAlias = Conv | Pool | AdaptivePool | BatchNorm | Activation | Flatten | Linear
+@dataclass(frozen=True)
+class Join:
+    """Maps of the same size meeting: summed (``add``, a residual connection) or stacked along
+    the channels (``concat``). Holds no parameters."""
+
+    name: str
+    kind: Literal["add", "concat"]
+    inputs: tuple[str, ...] = ()
+
+
+MODEL_INPUT = "input"
+"""The name a layer uses in ``inputs`` for the model's own input."""
+
+Layer: TypeAlias = Conv | Pool | AdaptivePool | BatchNorm | Activation | Flatten | Linear | Join

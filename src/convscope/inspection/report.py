@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import jinja2
 
-from ..engine import PoolSpec, mac_count, param_count, receptive_field
+from ..engine import PoolSpec, mac_count, param_count
 from ..engine._words import counted
+from ..engine.receptive import LayerField
 from ..engine.spec import Pair
 from .layers import (
+    MODEL_INPUT,
     Activation,
     AdaptivePool,
     BatchNorm,
     Conv,
     Flatten,
+    Join,
     Layer,
     Linear,
     ModelProblem,
@@ -51,6 +54,9 @@ class Row:
         None once the map is flattened or its windows are uneven.
     params, macs : int
         Learnable numbers, and multiply-accumulates for one image.
+    inputs : tuple of str
+        The layers this one reads, by name, when that is not just the row above (a shortcut,
+        a residual sum); empty otherwise.
     """
 
     index: int
@@ -66,6 +72,7 @@ class Row:
     params: int = 0
     macs: int = 0
     warnings: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,17 +155,81 @@ def inspect_layers(
     >>> result.rows[0].formulas[0], result.output_shape, result.params
     ('⌊(224 + 2·3 − 7)/2⌋ + 1 = 112', (64, 56, 56), 9472)
     """
-    shape: Shape = (_first_channels(layers, channels), *input_size)
-    walk = _Walk()
-    rows = []
+    start: Shape = (_first_channels(layers, channels), *input_size)
+    made: dict[str, tuple[Shape, LayerField | None]] = {MODEL_INPUT: (start, _NO_WINDOW)}
+    previous, rows = MODEL_INPUT, []
     for index, layer in enumerate(layers, start=1):
+        sources = layer.inputs or (previous,)
         try:
-            row = walk.step(index, layer, shape)
+            read = [_made_by(made, source) for source in sources]
+            if isinstance(layer, Join):
+                row, field = _join(index, layer, read, sources)
+            else:
+                if len(read) != 1:
+                    raise ValueError(f"reads {len(read)} layers; only a join reads several")
+                walk = _Walk(read[0][1])
+                row, field = walk.step(index, layer, read[0][0]), walk.field
         except (ValueError, TypeError) as error:
             raise ModelProblem(f"layer {index} ({layer.name}): {error}") from None
+        if sources != (previous,):
+            row = replace(row, inputs=sources)
         rows.append(row)
-        shape = row.output_shape
-    return Inspection(source, (_first_channels(layers, channels), *input_size), tuple(rows))
+        made[layer.name] = (row.output_shape, field)
+        previous = layer.name
+    return Inspection(source, start, tuple(rows))
+
+
+_NO_WINDOW = LayerField(size=(1, 1), jump=(1, 1), start=(0, 0))
+"""The receptive field of the input itself: each cell sees one pixel."""
+
+
+def _made_by(
+    made: dict[str, tuple[Shape, LayerField | None]], source: str
+) -> tuple[Shape, LayerField | None]:
+    if source not in made:
+        raise ValueError(f"reads {source!r}, which no layer before it makes")
+    return made[source]
+
+
+def _join(
+    index: int,
+    layer: Join,
+    read: list[tuple[Shape, LayerField | None]],
+    sources: tuple[str, ...],
+) -> tuple[Row, LayerField | None]:
+    shapes = [shape for shape, _ in read]
+    named = " and ".join(
+        f"{shape_text(shape)} (from {name})" for shape, name in zip(shapes, sources, strict=True)
+    )
+    if len(read) < 2:
+        raise ValueError(f"a {layer.kind} needs at least two inputs, gets {len(read)}")
+    if any(len(shape) != 3 for shape in shapes):
+        raise ValueError(f"a {layer.kind} joins feature maps (C×H×W), gets {named}")
+    if layer.kind == "add" and len(set(shapes)) != 1:
+        raise ValueError(f"adds maps of different shapes: {named}")
+    if layer.kind == "concat" and len({shape[1:] for shape in shapes}) != 1:
+        raise ValueError(f"stacks maps whose rows and columns differ: {named}")
+    channels = shapes[0][0] if layer.kind == "add" else sum(shape[0] for shape in shapes)
+    output = (channels, *shapes[0][1:])
+    field = _union([field for _, field in read])
+    size, jump = (None, None) if field is None else (field.size, field.jump)
+    row = Row(index, layer.name, layer.kind, shapes[0], output, field_size=size, field_jump=jump)
+    return row, field
+
+
+def _union(fields: list[LayerField | None]) -> LayerField | None:
+    """Return the field of a cell that sums or stacks cells of several branches: the span of
+    all their fields; unknown when one is, or when the branches step differently."""
+    known = [field for field in fields if field is not None]
+    if len(known) != len(fields) or len({field.jump for field in known}) != 1:
+        return None
+    first = tuple(min(field.start[a] for field in known) for a in (0, 1))
+    last = tuple(max(field.start[a] + field.size[a] for field in known) for a in (0, 1))
+    return LayerField(
+        size=(last[0] - first[0], last[1] - first[1]),
+        jump=known[0].jump,
+        start=(first[0], first[1]),
+    )
 
 
 def _first_channels(layers: Sequence[Layer], channels: int | None) -> int:
@@ -173,11 +244,10 @@ def _first_channels(layers: Sequence[Layer], channels: int | None) -> int:
 
 
 class _Walk:
-    """Carries the receptive-field layers from one layer to the next."""
+    """Takes one layer from the field of the map it reads to the field of the map it makes."""
 
-    def __init__(self) -> None:
-        self.windows: list[dict[str, object]] = []
-        self.field_known = True
+    def __init__(self, field: LayerField | None) -> None:
+        self.field = field  # None once no single field describes the map (after a flatten)
 
     def step(self, index: int, layer: Layer, shape: Shape) -> Row:
         if isinstance(layer, Conv):
@@ -189,29 +259,26 @@ class _Walk:
         if isinstance(layer, Linear):
             return self._linear(index, layer, shape)
         if isinstance(layer, Flatten):
-            self.field_known = False
+            self.field = None
             flat = 1
             for n in shape:
                 flat *= n
             return Row(index, layer.name, "flatten", shape, (flat,))
+        assert not isinstance(layer, Join)  # joins are walked by inspect_layers
         return self._same_shape(index, layer, shape)
 
     def _field(
         self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair
-    ) -> tuple[Pair, Pair]:
-        self.windows.append(
-            {"kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation}
-        )
-        last = receptive_field(self.windows).layers[-1]
-        return last.size, last.jump
+    ) -> tuple[Pair | None, Pair | None]:
+        if self.field is None:
+            return None, None
+        self.field = self.field.then(kernel, stride, padding, dilation)
+        return self.field.size, self.field.jump
 
     def _current_field(self, shape: Shape) -> tuple[Pair | None, Pair | None]:
-        if not self.field_known or len(shape) != 3:
+        if self.field is None or len(shape) != 3:
             return None, None
-        if not self.windows:
-            return (1, 1), (1, 1)
-        last = receptive_field(self.windows).layers[-1]
-        return last.size, last.jump
+        return self.field.size, self.field.jump
 
     def _conv(self, index: int, layer: Conv, shape: Shape) -> Row:
         if shape[0] != layer.in_channels:
@@ -237,8 +304,7 @@ class _Walk:
         macs = mac_count(layer.in_channels, layer.out_channels, layer.kernel, size, spec)
         return Row(
             index, layer.name, "conv", shape, (layer.out_channels, *out), formulas,
-            dropped, dropped_input, field_size if self.field_known else None,
-            jump if self.field_known else None, params, macs,
+            dropped, dropped_input, field_size, jump, params, macs,
             _drop_warnings(layer.name, size, dropped_input),
         )  # fmt: skip
 
@@ -257,8 +323,7 @@ class _Walk:
         field_size, jump = self._field(spec.kernel_size, spec.stride, spec.padding, spec.dilation)
         return Row(
             index, layer.name, f"{layer.kind}pool", shape, (shape[0], *out), formulas,
-            dropped, dropped_input, field_size if self.field_known else None,
-            jump if self.field_known else None, 0, 0,
+            dropped, dropped_input, field_size, jump, 0, 0,
             _drop_warnings(layer.name, size, dropped_input),
         )  # fmt: skip
 
@@ -270,20 +335,19 @@ class _Walk:
             for a in (0, 1)
         )
         warnings: tuple[str, ...] = ()
+        field_size, jump = None, None
         if even:
             window = (size[0] // out[0], size[1] // out[1])
             field_size, jump = self._field(window, window, (0, 0), (1, 1))
         else:
-            self.field_known = False
+            self.field = None
             warnings = (
                 f"{layer.name}: adaptive pooling from {pair_text(size)} to {pair_text(out)} "
                 "uses windows of uneven sizes, so no single receptive field follows it",
             )
-        known = self.field_known
         return Row(
             index, layer.name, f"adaptive{layer.kind}pool", shape, (shape[0], *out), formulas,
-            field_size=field_size if known else None, field_jump=jump if known else None,
-            warnings=warnings,
+            field_size=field_size, field_jump=jump, warnings=warnings,
         )  # fmt: skip
 
     def _linear(self, index: int, layer: Linear, shape: Shape) -> Row:
