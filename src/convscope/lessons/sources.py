@@ -19,7 +19,12 @@ from pathlib import Path
 
 from . import CONTENT, Lesson, render_lesson_text
 
-COURSE_ORDER = ("convolution", "stride-padding-pooling", "how-a-kernel-learns")
+COURSE_ORDER = (
+    "convolution",
+    "stride-padding-pooling",
+    "how-a-kernel-learns",
+    "beyond-the-image",
+)
 """The shipped lessons' reading order; a teacher's lessons are read in file-name order."""
 MAX_WATCHED = 200
 """At most this many programs beside a teacher's lessons are watched for saves."""
