@@ -13,6 +13,7 @@ import pytest
 from convscope import conv2d
 from convscope.grad import conv2d_input, conv2d_weight
 from convscope.tracing.numbers import format_number
+from convscope.widgets.grad_check.variants import weight_gradient
 from convscope.widgets.grad_loss import autograd
 
 from .conftest import Watch
@@ -24,6 +25,7 @@ VIEW = "#widget-grad_weight-1"
 LOSS = "#widget-grad_loss-2"
 LEARN = "#widget-grad_learn-3"
 CHAIN = "#widget-grad_chain-4"
+CHECK_WEIGHT = "#widget-grad_check-5"
 ALL = [VIEW, LOSS, LEARN, CHAIN]
 # the lesson's own examples, written out as the check
 IMAGE = [[1, 2, 0, 3], [4, 1, 2, 0], [0, 3, 1, 2], [2, 0, 4, 1]]
@@ -189,6 +191,20 @@ def test_following_a_gradient_back_through_pool_and_relu(lesson: Any) -> None:
     )
 
 
+def test_a_quick_check_is_marked_with_the_engines_sum(lesson: Any) -> None:
+    question = weight_gradient(0)
+    box = lesson.locator(f"{CHECK_WEIGHT} input")
+    box.fill(str(question.answer + 1))
+    box.press("Enter")
+    wait_text(lesson, f"{CHECK_WEIGHT} .cs-verdict", "Not quite")
+    lesson.locator(f"{CHECK_WEIGHT} button[data-key='retry']").click()
+    lesson.locator(f"{CHECK_WEIGHT} .cs-verdict").wait_for(state="detached")
+    box.fill(str(question.answer))
+    box.press("Enter")
+    wait_text(lesson, f"{CHECK_WEIGHT} .cs-verdict", "Right")
+    assert f"= {question.answer}" in lesson.locator(CHECK_WEIGHT).inner_text()
+
+
 def test_screenshots_at_1280_and_390_px(
     browser: Any, server_url: str, watch: Watch, screenshots: Path
 ) -> None:
@@ -198,7 +214,13 @@ def test_screenshots_at_1280_and_390_px(
             page.locator(f"{LOSS} button[aria-label^='input[2, 1]:']").click()
             overflow = page.evaluate("document.documentElement.scrollWidth")
             page.locator(f"{CHAIN} button[aria-label='∂L/∂p[0, 1]: 1']").click()
-            parts = (("weight", VIEW), ("loss", LOSS), ("learn", LEARN), ("chain", CHAIN))
+            parts = (
+                ("weight", VIEW),
+                ("loss", LOSS),
+                ("learn", LEARN),
+                ("chain", CHAIN),
+                ("check", CHECK_WEIGHT),
+            )
             for name, selector in parts:
                 page.locator(selector).screenshot(path=screenshots / f"lesson3-{width}-{name}.png")
             assert overflow <= width, f"the page is {overflow} px wide on a {width} px screen"

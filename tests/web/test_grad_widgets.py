@@ -12,6 +12,7 @@ import pytest
 from convscope import conv2d, learn_kernel
 from convscope.grad import avg_pool2d_input, conv2d_input, conv2d_weight, max_pool2d_input
 from convscope.tracing.numbers import format_number
+from convscope.widgets.grad_check.variants import GENERATORS as GRAD_QUESTIONS
 from convscope.widgets.grad_learn import MAX_STEPS
 from convscope.widgets.grad_loss import autograd
 
@@ -317,3 +318,36 @@ async def test_bad_chain_inputs_are_refused_naming_the_field(
     response = await client.post("/api/widgets/grad_chain", json=inputs)
     assert response.status_code == 422, response.text
     assert response.json()["field"] == field
+
+
+@pytest.mark.parametrize("kind", ["weight_gradient", "input_gradient", "gradient_shape"])
+@pytest.mark.parametrize("variant", [0, 1, 7])
+async def test_quick_checks_keep_their_answer_until_asked_and_mark_it(
+    client: httpx.AsyncClient, kind: str, variant: int
+) -> None:
+    question = GRAD_QUESTIONS[kind](variant)
+    body = {"kind": kind, "variant": variant}
+    fresh = (await client.post("/api/widgets/grad_check", json=body)).json()
+    assert fresh["result"] is None and fresh["question"] == question.question
+    assert question.working not in json.dumps(fresh)
+    right = (
+        await client.post("/api/widgets/grad_check", json=body | {"answer": question.answer})
+    ).json()
+    wrong = (
+        await client.post("/api/widgets/grad_check", json=body | {"answer": question.answer + 1})
+    ).json()
+    assert right["result"]["correct"] and not wrong["result"]["correct"]
+    assert wrong["result"]["explanation"] == question.working
+
+
+def test_quick_check_answers_are_the_engines() -> None:
+    asked = GRAD_QUESTIONS["weight_gradient"](3).parameters
+    a, b = asked["position"]
+    ones = np.ones((3, 3), dtype=np.int64)
+    expected = conv2d_weight(asked["image"], (2, 2), ones)[a, b]
+    assert GRAD_QUESTIONS["weight_gradient"](3).answer == expected
+    cell = GRAD_QUESTIONS["input_gradient"](4).parameters
+    size, k = cell["size"], cell["kernel_size"]
+    out = np.ones((size - k + 1,) * 2, dtype=np.int64)
+    grads = conv2d_input((size, size), np.ones((k, k), dtype=np.int64), out)
+    assert GRAD_QUESTIONS["input_gradient"](4).answer == grads[cell["cell"]]

@@ -18,6 +18,7 @@ from . import (
     flip,
     gallery,
     grad_chain,
+    grad_check,
     grad_learn,
     grad_loss,
     grad_weight,
@@ -50,7 +51,7 @@ FIRST_LESSON = (
     quiz,
 )
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
-THIRD_LESSON = (grad_weight, grad_loss, grad_learn, grad_chain)
+THIRD_LESSON = (grad_weight, grad_loss, grad_learn, grad_chain, grad_check)
 BEYOND_LESSON = (signal_1d, causal_tree, groups, volume_3d, beyond_check)
 WIDGETS: dict[str, Widget] = {
     module.WIDGET.name: module.WIDGET

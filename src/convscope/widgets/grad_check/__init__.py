@@ -1,0 +1,73 @@
+"""The ``grad_check`` widget: the third lesson's quick checks, drawn by the quiz's module.
+
+Questions come from :mod:`.variants` (one weight's gradient, an input cell's gradient, a
+gradient's size), answered with a whole number and marked on the server. Inputs and state
+follow the ``quiz`` widget's contract for number answers, as ``quick_check``'s do, so the page
+draws them with ``widgets/quiz/quiz.js``; the answer reaches the page only once it is asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from ...tracing.numbers import format_number
+from ..base import Widget, WidgetInputs
+from .variants import GENERATORS
+
+
+class GradCheckInputs(WidgetInputs):
+    """Inputs of the ``grad_check`` widget.
+
+    Attributes
+    ----------
+    kind : {'weight_gradient', 'input_gradient', 'gradient_shape'}
+    variant : int 0–1,000,000,000
+        Picks the numbers; the same variant always gives the same question.
+    answer : int or None
+        The learner's answer, once given.
+    """
+
+    kind: Literal["weight_gradient", "input_gradient", "gradient_shape"]
+    variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
+    answer: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] | None = None
+
+
+def build_state(inputs: GradCheckInputs) -> dict[str, Any]:
+    """Return the question and, once answered, whether the answer is right and why.
+
+    Examples
+    --------
+    >>> state = build_state(GradCheckInputs(kind="gradient_shape", variant=0))
+    >>> state["result"] is None, "∂L/∂w" in state["question"]
+    (True, True)
+    """
+    question = GENERATORS[inputs.kind](inputs.variant)
+    result = None
+    if inputs.answer is not None:
+        result = {
+            "correct": inputs.answer == question.answer,
+            "answer": format_number(question.answer),
+            "answer_text": format_number(question.answer),
+            "explanation": question.working,
+        }
+    return {
+        "inputs": inputs.model_dump(),
+        "kind": inputs.kind,
+        "variant": inputs.variant,
+        "answer_kind": "number",
+        "question": question.question,
+        "hint": question.hint,
+        "result": result,
+    }
+
+
+WIDGET = Widget(
+    name="grad_check",
+    inputs=GradCheckInputs,
+    build=build_state,
+    esm=Path(__file__).parents[1] / "quiz" / "quiz.js",
+    css=Path(__file__).parents[1] / "quiz" / "quiz.css",
+)
