@@ -140,3 +140,11 @@ def test_a_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None
         handle.truncate(200 * 2**20)
     with pytest.raises(ModelProblem, match="is 200 MB, over the 100 MB convscope inspect reads"):
         inspect_model(str(path), 224)
+
+
+def test_the_first_convolutions_stored_weights_are_drawn(tmp_path: Path) -> None:
+    path = tmp_path / "net.onnx"
+    onnx.save(small_net(), str(path))
+    inspection = inspect_layers(onnx_layers(path), (32, 32))
+    assert inspection.first_filters is not None and inspection.first_filters.shape == (8, 3, 3, 3)
+    assert inspection.to_html().count('src="data:image/png;base64,') == 8

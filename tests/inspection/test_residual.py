@@ -3,6 +3,7 @@ parameter count from ``sum(p.numel())``, and the receptive field of a sum from a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -164,3 +165,30 @@ def test_a_function_the_inspector_does_not_know_is_refused_by_its_step() -> None
 
     with pytest.raises(ModelProblem, match=r"step 'sigmoid' of the forward calls sigmoid"):
         torch_layers(Softly())
+
+
+def test_the_html_page_draws_the_first_layers_learned_filters() -> None:
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Conv2d(4, 2, 3))
+    with torch.no_grad():
+        model[0].weight.copy_(torch.ones(4, 3, 3, 3))
+        model[0].weight[1] *= -1
+    inspection = inspect_layers(torch_layers(model), (16, 16))
+    assert inspection.first_filters is not None and inspection.first_filters.shape == (4, 3, 3, 3)
+    html = inspection.to_html()
+    assert html.count('src="data:image/png;base64,') == 4
+    assert "The first layer's filters" in html and "red, green and blue" in html
+    import base64
+    import io
+
+    from PIL import Image
+
+    urls = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    first, second = (np.asarray(Image.open(io.BytesIO(base64.b64decode(u)))) for u in urls[:2])
+    assert (first == 255).all() and (second == 0).all()  # all +1 is white, all −1 black
+
+
+def test_a_model_without_weights_draws_no_filters() -> None:
+    from convscope.inspection import parse_stack
+
+    html = inspect_layers(parse_stack("conv 3 8 3; relu"), (16, 16)).to_html()
+    assert "data:image/png" not in html and "The first layer's filters" not in html

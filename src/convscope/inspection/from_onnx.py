@@ -55,7 +55,31 @@ def onnx_layers(path: Path) -> tuple[Layer, ...]:
     if not graph.node:
         raise ModelProblem(f"{str(path)!r} holds no ONNX graph nodes; is it an ONNX model?")
     shapes = {tensor.name: tuple(tensor.dims) for tensor in graph.initializer}
-    return tuple(_graph(graph, shapes))
+    return _with_first_weights(tuple(_graph(graph, shapes)), graph)
+
+
+def _with_first_weights(layers: tuple[Layer, ...], graph: Any) -> tuple[Layer, ...]:
+    # The first convolution keeps its weights, which the HTML page draws as pictures.
+    first = next((i for i, layer in enumerate(layers) if isinstance(layer, Conv)), None)
+    node = next((node for node in graph.node if node.op_type == "Conv"), None)
+    if first is None or node is None or len(node.input) < 2:
+        return layers
+    weight = _initializer_values(graph, node.input[1])
+    if weight is None:
+        return layers
+    return (*layers[:first], replace(layers[first], weight=weight), *layers[first + 1 :])
+
+
+def _initializer_values(graph: Any, name: str) -> Any:
+    import onnx.numpy_helper
+
+    for tensor in graph.initializer:
+        if tensor.name == name:
+            try:
+                return onnx.numpy_helper.to_array(tensor).astype(float)
+            except Exception:  # stored outside the file, or in a type NumPy cannot read
+                return None
+    return None
 
 
 def _graph(graph: Any, shapes: dict[str, tuple[int, ...]]) -> list[Layer]:

@@ -217,7 +217,8 @@ def _conv(name: str, module: Any) -> Layer:
     )
     kernel = (int(module.kernel_size[0]), int(module.kernel_size[1]))
     bias = module.bias is not None
-    return Conv(name, module.in_channels, module.out_channels, kernel, spec, bias)
+    weight = module.weight.detach().cpu().double().numpy()
+    return Conv(name, module.in_channels, module.out_channels, kernel, spec, bias, weight=weight)
 
 
 def _pool(name: str, module: Any) -> Layer:

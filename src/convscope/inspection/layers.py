@@ -11,8 +11,10 @@ residual network's shortcut and its :class:`Join` name theirs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+from numpy.typing import NDArray
 
 from ..engine import ConvSpec, PoolSpec
 from ..engine.spec import Pair
@@ -46,6 +48,8 @@ class Conv:
     spec: ConvSpec
     bias: bool = True
     inputs: tuple[str, ...] = ()
+    weight: NDArray[Any] | None = field(default=None, compare=False, repr=False)
+    """The learned ``(C_out, C_in/groups, kH, kW)`` weights when the model holds them."""
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,17 @@ parameters and multiply-accumulates, worked out by the engine's own rules.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import jinja2
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
 
 from ..engine import PoolSpec, mac_count, param_count
 from ..engine._words import counted
@@ -83,6 +88,8 @@ class Inspection:
     input_shape: Shape
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = field(default=())
+    first_filters: NDArray[Any] | None = field(default=None, compare=False, repr=False)
+    """The first convolution's ``(C_out, C_in/groups, kH, kW)`` weights, when the model has them."""
 
     @property
     def params(self) -> int:
@@ -127,8 +134,40 @@ class Inspection:
             autoescape=True,
         )
         return environment.get_template("inspect.html").render(
-            inspection=self, shape=shape_text, pair=pair_text
+            inspection=self, shape=shape_text, pair=pair_text, filters=filter_pictures(self)
         )
+
+
+MAX_FILTERS_DRAWN = 64
+
+
+def _png(pixels: NDArray[np.uint8]) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def filter_pictures(inspection: Inspection) -> list[str]:
+    """Return the first convolution's filters as PNG ``data:`` URLs, at most 64, each scaled up.
+
+    A filter with three input channels is drawn in colour (its channels as red, green, blue),
+    any other as the mean of its channels in grey; zero is mid-grey, and each filter is
+    stretched by its own largest magnitude, as the lesson's kernel pictures are.
+    """
+    weight = inspection.first_filters
+    if weight is None or weight.ndim != 4:
+        return []
+    pictures = []
+    for kernel in weight[:MAX_FILTERS_DRAWN]:
+        planes = kernel if kernel.shape[0] == 3 else kernel.mean(axis=0, keepdims=True)
+        largest = float(np.abs(planes).max()) or 1.0
+        levels = np.clip(np.rint(127.5 + 127.5 * planes / largest), 0, 255).astype(np.uint8)
+        pixels = np.moveaxis(levels, 0, -1) if levels.shape[0] == 3 else levels[0]
+        scale = max(1, 48 // max(pixels.shape[0], pixels.shape[1]))
+        pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)
+        encoded = base64.b64encode(_png(pixels)).decode("ascii")
+        pictures.append("data:image/png;base64," + encoded)
+    return pictures
 
 
 def shape_text(shape: Shape) -> str:
@@ -158,6 +197,7 @@ def inspect_layers(
     start: Shape = (_first_channels(layers, channels), *input_size)
     made: dict[str, tuple[Shape, LayerField | None]] = {MODEL_INPUT: (start, _NO_WINDOW)}
     previous, rows = MODEL_INPUT, []
+    first_filters: NDArray[Any] | None = None
     for index, layer in enumerate(layers, start=1):
         sources = layer.inputs or (previous,)
         try:
@@ -173,10 +213,12 @@ def inspect_layers(
             raise ModelProblem(f"layer {index} ({layer.name}): {error}") from None
         if sources != (previous,):
             row = replace(row, inputs=sources)
+        if first_filters is None and isinstance(layer, Conv):
+            first_filters = layer.weight
         rows.append(row)
         made[layer.name] = (row.output_shape, field)
         previous = layer.name
-    return Inspection(source, start, tuple(rows))
+    return Inspection(source, start, tuple(rows), first_filters=first_filters)
 
 
 _NO_WINDOW = LayerField(size=(1, 1), jump=(1, 1), start=(0, 0))
