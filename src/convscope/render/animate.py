@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from PIL import Image
 
+from ..engine import ConvSpec, TransposeSpec
 from . import palette
 from .draw import Picture, layout, paint
 from .scene import Scene, build_scene
@@ -83,9 +84,9 @@ class GalleryItem:
 
     @property
     def output_size(self) -> int:
-        """Return the side of the ordinary convolution's output."""
-        reach = self.dilation * (self.kernel_size - 1) + 1
-        return (self.input_size + 2 * self.padding - reach) // self.stride + 1
+        """Return the side of the ordinary convolution's output (the spec's one rule)."""
+        spec = ConvSpec.create(stride=self.stride, padding=self.padding, dilation=self.dilation)
+        return spec.output_size((self.input_size,) * 2, (self.kernel_size,) * 2)[0]
 
     @property
     def output_padding(self) -> int:
@@ -95,8 +96,8 @@ class GalleryItem:
         output; the transposed convolution gives them back with ``output_padding`` (Dumoulin
         and Visin's "odd" case).
         """
-        reach = self.dilation * (self.kernel_size - 1) + 1
-        back = (self.output_size - 1) * self.stride - 2 * self.padding + reach
+        spec = TransposeSpec.create(self.stride, self.padding, dilation=self.dilation)
+        back = spec.output_size((self.output_size,) * 2, (self.kernel_size,) * 2)[0]
         return self.input_size - back
 
 
