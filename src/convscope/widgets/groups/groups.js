@@ -116,7 +116,9 @@ class Groups {
     line("multiply-adds", "macs", layer.macs_text, dense.macs_text);
     line("output shape", "output_shape", `(${layer.output_shape.join(", ")})`, `(${dense.output_shape.join(", ")})`);
     const box = h("div", "cs-groups-counts");
-    box.append(h("h3", "", "Counts, live"), table,
+    const scroll = h("div", "cs-term-scroll");
+    scroll.append(table);
+    box.append(h("h3", "", "Counts, live"), scroll,
       h("p", "cs-formula", `parameters: ${layer.params_formula}`),
       h("p", "cs-formula", `multiply-adds: ${layer.macs_formula}`),
       h("p", "cs-caption", groups === 1 ? "groups = 1 is the ordinary convolution: every output channel reads every input channel."
