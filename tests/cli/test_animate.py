@@ -113,7 +113,10 @@ def test_animate_output_padding_maps_back_to_the_full_input(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        (["--transposed", "--stride", "2", "--output-padding", "2"], "smaller than --stride 2"),
+        (
+            ["--transposed", "--stride", "2", "--output-padding", "2"],
+            "0 or more and smaller than --stride 2",
+        ),
         (["--transposed", "--output-padding", "1"], "smaller than --stride 1 or --dilation 1"),
         (["--stride", "2", "--output-padding", "1"], "add --transposed"),
         (["--frame-ms", "0"], "at least 1; got 0"),

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from ..engine import TransposeSpec
 from ..render.animate import FORMATS, write, write_gallery
 from ..render.scene import build_scene
 from . import app
@@ -42,15 +43,19 @@ def _output_padding(
             "--output-padding belongs to a transposed convolution: add --transposed, "
             "or leave --output-padding out"
         )
-    for axis, name in ((0, "rows"), (1, "columns")):
-        limit = max(stride[axis], dilation[axis])
-        if not 0 <= extra[axis] < limit:
-            raise UsageProblem(
-                f"--output-padding {extra[axis]} ({name}) must be smaller than --stride "
-                f"{stride[axis]} or --dilation {dilation[axis]}, and not negative: it gives back "
-                f"only the rows a stride step skipped, so here at most {limit - 1}"
-            )
+    try:
+        TransposeSpec.create(stride, 0, extra, 1, dilation)  # the engine's rule, said here
+    except ValueError:
+        raise UsageProblem(
+            f"--output-padding {text} must be 0 or more and smaller than --stride "
+            f"{_text(stride)} or --dilation {_text(dilation)} in each direction: it gives back "
+            "only the rows and columns a stride step skipped"
+        ) from None
     return extra
+
+
+def _text(pair: tuple[int, int]) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
 
 
 @app.command()
