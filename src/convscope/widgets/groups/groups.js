@@ -5,7 +5,7 @@
 
 import { choice, errorSlot, h, keepFocus } from "../_common/_grid.js";
 import { fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
-import { mounted, staleNote, svg } from "../signal_1d/_beyond.js";
+import { mounted, scrollRegion, staleNote, svg } from "../signal_1d/_beyond.js";
 
 const SIZES = [8, 16, 32, 64, 112, 224];
 const GAP = 34, WIDTH = 300, TOP = 24;
@@ -116,8 +116,7 @@ class Groups {
     line("multiply-adds", "macs", layer.macs_text, dense.macs_text);
     line("output shape", "output_shape", `(${layer.output_shape.join(", ")})`, `(${dense.output_shape.join(", ")})`);
     const box = h("div", "cs-groups-counts");
-    const scroll = h("div", "cs-term-scroll");
-    scroll.append(table);
+    const scroll = scrollRegion(table, "the counts");
     box.append(h("h3", "", "Counts, live"), scroll,
       h("p", "cs-formula", `parameters: ${layer.params_formula}`),
       h("p", "cs-formula", `multiply-adds: ${layer.macs_formula}`),
@@ -147,8 +146,7 @@ class Groups {
     total.dataset.layer = "pair";
     for (const text of ["the pair", "", pair.pair_params, pair.pair_macs, `(${pair.pointwise.output_shape.join(", ")})`]) total.append(h("td", "", text));
     add("full", pair.full, "full");
-    const scroll = h("div", "cs-term-scroll");
-    scroll.append(table);
+    const scroll = scrollRegion(table, "the depthwise-separable pair and the full convolution");
     box.append(scroll, h("p", "", `${pair.same_shape ? "Same output shape" : "Different output shapes"}; the pair needs ${pair.params_share} of the parameters and ${pair.macs_share} of the multiply-adds of the full convolution.`));
     return box;
   }

@@ -60,3 +60,13 @@ export function mounted(Widget) {
     return () => { model.off("change", redraw); stopStale(); };
   };
 }
+
+/** Return `content` in a box that scrolls sideways on a narrow screen, reachable by keyboard. */
+export function scrollRegion(content, label) {
+  const box = h("div", "cs-term-scroll");
+  box.tabIndex = 0;  // a keyboard user can scroll it with the arrow keys
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", label);
+  box.append(content);
+  return box;
+}

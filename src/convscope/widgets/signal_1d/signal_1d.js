@@ -6,7 +6,7 @@
 
 import { appendEquation, choice, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
 import { fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
-import { indexLabel, mounted, staleNote, svg, toggle } from "./_beyond.js";
+import { indexLabel, mounted, scrollRegion, staleNote, svg, toggle } from "./_beyond.js";
 
 const PRESETS = [["smooth", "Smoothing"], ["difference", "Difference"]];
 const PADDINGS = [["valid", "valid (none)"], ["same", "same"], ["causal", "causal (left only)"]];
@@ -144,8 +144,7 @@ class Signal1d {
       const where = tap.padded ? `padding (${tap.position})` : `signal[${tap.position}]`;
       for (const text of [`w[${k}]`, where, tap.value, tap.weight, tap.product]) row.append(h("td", "", text));
     });
-    const scroll = h("div", "cs-term-scroll");
-    scroll.append(table);
+    const scroll = scrollRegion(table, `the products of output[${step.index}]`);
     const sum = h("p", "cs-sum");
     sum.append(h("span", "cs-sum-text", step.sum_text));
     const result = h("p", "");

@@ -113,7 +113,15 @@ class Volume3d {
     cell.slices.forEach((part, a) => {
       const where = part.padded ? `padding slice (${part.slice}): zeros` : `volume slice ${part.slice}`;
       const shown = panel(`kernel slice ${a} × ${where}`);
-      shown.slot.append(numberGrid(part.products, {
+      const window = numberGrid(part.window, {
+        role: "input", name: `window on ${where}`, small: true,
+        className: (r, c) => (part.is_padding[r][c] || part.padded ? "cs-pad" : ""),
+        label: (r, c, text) => `window on ${where}, row ${r}, column ${c}: ${text}`,
+      });
+      const pair = h("div", "cs-row cs-volume-pair");
+      pair.append(window, h("span", "cs-op", "→"));
+      shown.slot.append(pair);
+      pair.append(numberGrid(part.products, {
         role: "output", name: `products of kernel slice ${a}`, small: true,
         className: (r, c) => (part.is_padding[r][c] || part.padded ? "cs-pad" : ""),
         label: (r, c, text) => `kernel slice ${a} product row ${r}, column ${c}: ${text}`,
