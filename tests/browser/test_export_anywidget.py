@@ -78,7 +78,7 @@ def test_calculator_module_renders_the_widgets_numbers_and_round_trips(
     page.wait_for_selector("body[data-ready='yes'] .cs-grid")
     outputs = page.locator(".cs-role-output .cs-cell")
     assert texts(outputs) == ["160", "160", "160", "240", "240", "240", "320", "320", "320"]
-    page.locator("[aria-label^='output row 2, column 1:']").click()
+    page.locator("[aria-label^='output row 1, column 0:']").click()
     assert page.locator(".cs-explain .cs-result").inner_text() == "240"
 
     page.locator("select[data-key='stride']").select_option("2")

@@ -79,7 +79,7 @@ def test_exported_lesson_from_disk_shows_160_240_320(open_page: Any) -> None:
 
 def test_clicking_an_output_cell_explains_it_without_a_server(open_page: Any) -> None:
     page = open_page("convolution.html")
-    page.locator(f"{CALC} [aria-label^='output row 3, column 3:']").click()
+    page.locator(f"{CALC} [aria-label^='output row 2, column 2:']").click()
     assert page.locator(f"{CALC} .cs-explain .cs-result").inner_text() == "320"
     assert page.locator(f"{CALC} .cs-role-input .cs-in-window").count() == 9
 
@@ -91,7 +91,7 @@ def test_a_precomputed_stride_works_and_new_numbers_ask_for_serve(open_page: Any
         f'document.querySelectorAll("{CALC} .cs-role-output .cs-cell").length === 4'
     )
     assert texts(page.locator(f"{CALC} .cs-role-output .cs-cell")) == ["160", "160", "320", "320"]
-    cell = page.locator(f"{CALC} [aria-label^='input row 1, column 1:']")
+    cell = page.locator(f"{CALC} [aria-label^='input row 0, column 0:']")
     cell.fill("11")
     cell.press("Enter")
     note = page.locator(f"{CALC} [data-error-for]", has_text="convscope serve")

@@ -83,28 +83,28 @@ def test_calculator_shows_the_chapters_output(page: Any) -> None:
 
 
 def test_clicking_an_output_cell_pins_its_sum_and_window(page: Any) -> None:
-    output_cell(page, 2, 3).click()
+    output_cell(page, 1, 2).click()
     page.mouse.move(0, 0)  # leave the grid: the pinned cell stays explained
     assert page.locator(f"{CALC} .cs-explain .cs-result").inner_text() == "240"
     window = page.locator(f"{CALC} .cs-role-input .cs-in-window")
     assert window.count() == 9
-    assert window.first.get_attribute("aria-label") == "input row 2, column 3: 60"
+    assert window.first.get_attribute("aria-label") == "input row 1, column 2: 60"
 
 
 def test_editing_an_input_cell_changes_the_output(page: Any) -> None:
-    cell = input_cell(page, 1, 1)
+    cell = input_cell(page, 0, 0)
     cell.fill("110")
     cell.press("Enter")
     # the top-left window now holds 110 under the weight −1 instead of 10: 160 − 100 = 60
     page.wait_for_function(
         "s => document.querySelector(s)?.textContent === '60'",
-        arg=f"{CALC} [aria-label^='output row 1, column 1:']",
+        arg=f"{CALC} [aria-label^='output row 0, column 0:']",
     )
     assert output_texts(page)[1] == "160"
 
 
 def test_a_bad_value_is_explained_next_to_the_input(page: Any, watch: Watch) -> None:
-    cell = input_cell(page, 1, 1)
+    cell = input_cell(page, 0, 0)
     cell.fill("ten")
     cell.press("Enter")
     error = page.locator(f"{CALC} [data-error-for='input']")
@@ -129,12 +129,12 @@ def test_animation_runs_to_the_last_position(page: Any) -> None:
 
 
 def test_keyboard_moves_between_cells_and_selects(page: Any) -> None:
-    output_cell(page, 1, 1).focus()
+    output_cell(page, 0, 0).focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
-    assert focused == "output row 2, column 2: 240"
+    assert focused == "output row 1, column 1: 240"
     assert page.locator(f"{CALC} .cs-current").get_attribute("aria-pressed") == "true"
 
 
@@ -144,7 +144,7 @@ def test_padding_is_drawn_as_its_own_cells(page: Any) -> None:
         "s => document.querySelectorAll(s).length === 24", arg=f"{CALC} .cs-role-input .cs-pad"
     )
     assert len(output_texts(page)) == 25
-    output_cell(page, 1, 1).click()
+    output_cell(page, 0, 0).click()
     assert page.locator(f"{CALC} .cs-role-input .cs-pad.cs-in-window").count() == 5
 
 
@@ -184,7 +184,7 @@ SECTIONS = [
 @pytest.mark.parametrize(("name", "selector"), SECTIONS)
 def test_screenshot_of_each_section(page: Any, screenshots: Path, name: str, selector: str) -> None:
     if name == "5-calculator":
-        output_cell(page, 1, 1).click()
+        output_cell(page, 0, 0).click()
     widget = page.locator(selector)
     page.evaluate(
         "el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 24)",
@@ -202,7 +202,7 @@ def test_page_fits_a_390_px_phone(browser: Any, server_url: str, screenshots: Pa
     page.wait_for_selector(f"{CALC} .cs-grid")
     overflow = page.evaluate("document.documentElement.scrollWidth")
     page.locator(CALC).scroll_into_view_if_needed()
-    output_cell(page, 1, 1).click()
+    output_cell(page, 0, 0).click()
     page.screenshot(path=screenshots / "calculator-390px.png")
     page.screenshot(path=screenshots / "lesson-390px-full.png", full_page=True)
     context.close()
@@ -217,8 +217,8 @@ def test_every_cell_has_an_accessible_name(page: Any) -> None:
 
 
 def test_hovering_previews_and_leaving_returns_to_the_pinned_cell(page: Any) -> None:
-    output_cell(page, 1, 1).click()
-    output_cell(page, 3, 2).hover()
+    output_cell(page, 0, 0).click()
+    output_cell(page, 2, 1).hover()
     result = page.locator(f"{CALC} .cs-explain .cs-result")
     assert result.inner_text() == "320"
     page.mouse.move(0, 0)
@@ -232,7 +232,7 @@ def test_dark_theme_screenshot(browser: Any, server_url: str, screenshots: Path)
     page.wait_for_selector(f"{CALC} .cs-grid")
     page.locator(f"{CALC} select[data-key='padding']").select_option("1")
     page.wait_for_selector(f"{CALC} .cs-pad")
-    output_cell(page, 1, 1).click()
+    output_cell(page, 0, 0).click()
     page.mouse.move(0, 0)
     page.locator(CALC).screenshot(path=screenshots / "widget-5-calculator-dark-padding.png")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -242,14 +242,14 @@ def test_dark_theme_screenshot(browser: Any, server_url: str, screenshots: Path)
 
 def test_large_numbers_and_a_12x12_grid_stay_readable(page: Any, screenshots: Path) -> None:
     page.locator(f"{CALC} select[data-key='input_rows']").select_option("12")
-    page.wait_for_selector(f"{CALC} [aria-label^='input row 12, column 1:']")
+    page.wait_for_selector(f"{CALC} [aria-label^='input row 11, column 0:']")
     page.locator(f"{CALC} select[data-key='input_cols']").select_option("12")
-    page.wait_for_selector(f"{CALC} [aria-label^='input row 12, column 12:']")
-    cell = input_cell(page, 1, 3)
+    page.wait_for_selector(f"{CALC} [aria-label^='input row 11, column 11:']")
+    cell = input_cell(page, 0, 2)
     cell.fill("-123456789")
     cell.press("Enter")
     # 160 − 30 + (−123456789): the weight +1 at the window's top-right now meets −123456789
-    page.wait_for_selector(f"{CALC} [aria-label='output row 1, column 1: −123,456,659']")
+    page.wait_for_selector(f"{CALC} [aria-label='output row 0, column 0: −123,456,659']")
     clipped = page.locator(f"{CALC} .cs-cell").evaluate_all(
         "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).length"
     )

@@ -157,7 +157,7 @@ def test_rgb_example_output_and_channel_contributions(page: Any) -> None:
     assert rgb.locator(".cs-in-window").count() == 27  # the window on all three channels
     rgb.locator("select[data-key='position']").select_option("0,1")
     wait_text(page, rgb.locator(".cs-result"), "380")
-    rgb.locator("[aria-label^='output K row 2, column 2:']").click()
+    rgb.locator("[aria-label^='output K row 1, column 1:']").click()
     wait_text(page, rgb.locator(".cs-explain h3"), "position (1, 1)")
     assert rgb.locator(".cs-result").inner_text() == "320"
 

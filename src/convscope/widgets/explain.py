@@ -36,6 +36,8 @@ def explained_step(step: dict[str, Any]) -> dict[str, Any]:
         "signs": _signs(products),
         "result": format_number(step["result"]),
         "sum_text": step["sum_text"],
+        # the sum plus the bias (``6 + 5 = 11``), for a step whose convolution has one
+        **({"bias_text": step["bias_text"]} if step.get("bias_text") else {}),
     }
 
 

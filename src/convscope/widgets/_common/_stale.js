@@ -13,17 +13,23 @@ let counter = 0;
 export const STALE_WORDS = "Out of date: these results are for the last values that worked. "
   + "Correct the value marked above, or choose another, to bring them up to date.";
 
-/** Mark `regions` (elements inside `el`) out of date unless a new state redraws them first. */
-export function markStale(el, regions, words = STALE_WORDS) {
+/**
+ * Mark `regions` (elements inside `el`) out of date unless a new state redraws them first.
+ * The note goes before `options.noteBefore` (default: the first region), so it can sit
+ * outside a row of panels; `options.words` replaces its words.
+ */
+export function markStale(el, regions, options = {}) {
   const marked = regions.filter(Boolean);
   for (const region of marked) region.dataset.staleSince = String(Date.now());
   setTimeout(() => {
     const still = marked.filter((region) => region.isConnected && region.dataset.staleSince);
-    if (still.length) showStale(el, still, words);
+    if (!still.length) return;
+    const before = options.noteBefore?.isConnected ? options.noteBefore : still[0];
+    showStale(el, still, before, options.words ?? STALE_WORDS);
   }, DELAY_MS);
 }
 
-function showStale(el, regions, words) {
+function showStale(el, regions, before, words) {
   let note = el.querySelector(":scope .cs-stale-note");
   if (!note) {
     note = document.createElement("p");
@@ -34,7 +40,7 @@ function showStale(el, regions, words) {
       margin: "0.4rem 0", padding: "0.3rem 0.6rem", borderLeft: "4px solid currentColor",
       fontWeight: "600",
     });
-    regions[0].before(note);
+    before.before(note);
   }
   note.textContent = words;
   for (const region of regions) {

@@ -16,7 +16,7 @@ from ... import kernels
 from ...engine import ConvSpec
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
-from ..base import Widget, WidgetInputs, grid, text_grid
+from ..base import LIMIT, Number, Widget, WidgetInputs, grid, text_grid
 from ..explain import explained_trace
 
 MAX_INPUT = 12
@@ -37,6 +37,8 @@ class CalculatorInputs(WidgetInputs):
     padding : int or {'valid', 'same', 'full'}
         0–3 cells on every side, or a named rule.
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+    bias : number
+        Added to every output number after its sum of products (0: no bias).
     """
 
     input: grid(MAX_INPUT, MAX_INPUT)  # type: ignore[valid-type]
@@ -46,6 +48,7 @@ class CalculatorInputs(WidgetInputs):
     padding: Annotated[int, Field(ge=0, le=3)] | Literal["valid", "same", "full"] = 0
     padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros"
     dilation: Annotated[int, Field(ge=1, le=3)] = 1
+    bias: Annotated[Number, Field(ge=-LIMIT, le=LIMIT)] = 0
 
 
 def _size_formula(size: int, pads: tuple[int, int], kernel: int, dilation: int, stride: int) -> str:
@@ -103,6 +106,7 @@ def build_state(inputs: CalculatorInputs) -> dict[str, Any]:
     conv = trace(
         inputs.input,
         inputs.kernel,
+        [inputs.bias] if inputs.bias else None,  # with a bias, each step adds "+ bias"
         stride=inputs.stride,
         padding=inputs.padding,
         dilation=inputs.dilation,
@@ -113,6 +117,7 @@ def build_state(inputs: CalculatorInputs) -> dict[str, Any]:
         "input": text_grid(inputs.input),
         "kernel": text_grid(inputs.kernel),
         "kernel_words": _kernel_words(inputs.kernel_name),
+        "bias": format_number(inputs.bias),
         "trace": explained_trace(conv),
         "size": _sizes(inputs),
         "catalog": _catalog(),

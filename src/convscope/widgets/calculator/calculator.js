@@ -1,9 +1,12 @@
 // The `calculator` widget: edit an input and a kernel, choose stride, padding and dilation,
 // click any output cell to see its calculation, or animate the kernel sliding over the input.
 // Every number comes from the server's state; this module only draws it and sends edits.
+// Cells are named counting from 0, as output[0, 0] is. While the controls hold values the
+// server refused, the output, the explanation and the size line are marked out of date.
 
-import { appendEquation, button, choice, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
+import { appendEquation, button, choice, errorSlot, h, keepFocus, numberGrid, panel, parseTyped } from "../_common/_grid.js";
 import { sizeBox } from "../_common/_parts.js";
+import { markStale } from "../_common/_stale.js";
 import { legend, stepView } from "../_common/_step_view.js";
 
 const SPEEDS = [["1400", "slow"], ["700", "medium"], ["300", "fast"]];
@@ -27,6 +30,13 @@ function resized(grid, rows, cols) {
   return fill(rows, cols, (r, c) => grid[r]?.[c] ?? 0);
 }
 
+/** Return `grid` grown or cut to `rows` × `cols` around its centre (a 3×3 blur stays centred). */
+function recentred(grid, rows, cols) {
+  const down = Math.floor((rows - grid.length) / 2);
+  const right = Math.floor((cols - grid[0].length) / 2);
+  return fill(rows, cols, (r, c) => grid[r - down]?.[c - right] ?? 0);
+}
+
 class Calculator {
   constructor(model, el) {
     this.model = model;
@@ -41,8 +51,10 @@ class Calculator {
   get state() { return this.model.get("trace"); }
   get steps() { return this.state.steps; }
 
-  send(changes) {
-    this.model.set("inputs", { ...this.model.get("inputs"), ...changes });
+  send(changes, from = this.model.get("inputs")) {
+    markStale(this.el, [this.outputPanel, this.explanation, this.sizeElement],
+      { noteBefore: this.sizeElement });
+    this.model.set("inputs", { ...from, ...changes });
     this.model.save_changes();
   }
 
@@ -73,24 +85,44 @@ class Calculator {
       choice("preset", "kernel_name", [...catalog, ["custom", "custom"]], inputs.kernel_name,
         (v) => v !== "custom" && this.send({ kernel: this.model.get("catalog").find((x) => x.name === v).values, kernel_name: v })),
       choice("size", "kernel_size", range(1, this.model.get("limits").kernel).map((n) => [n, `${n}×${n}`]), k,
-        (v) => this.send({ kernel: resized(inputs.kernel, +v, +v), kernel_name: "custom" })));
+        (v) => this.send({ kernel: recentred(inputs.kernel, +v, +v), kernel_name: "custom" })),
+      this.biasField(inputs.bias));
     const padChoices = [...range(0, 3).map((n) => [n, String(n)]), ["valid", "'valid'"], ["same", "'same'"], ["full", "'full'"]];
     const slideSet = fieldset("Sliding",
       choice("stride", "stride", range(1, 4).map((n) => [n, n]), inputs.stride, (v) => this.send({ stride: +v })),
       choice("padding", "padding", padChoices, inputs.padding,
         (v) => this.send({ padding: /^\d+$/.test(v) ? +v : v })),
-      choice("padding holds", "padding_mode", ["zeros", "reflect", "replicate", "circular"].map((m) => [m, m]),
+      choice("padding mode", "padding_mode", ["zeros", "reflect", "replicate", "circular"].map((m) => [m, m]),
         inputs.padding_mode, (v) => this.send({ padding_mode: v })),
       choice("dilation", "dilation", range(1, 3).map((n) => [n, n]), inputs.dilation, (v) => this.send({ dilation: +v })));
     const reset = button("Reset to the lesson's example", "reset", () => {
       this.stop();
       this.pinned = null;
-      this.model.set("inputs", structuredClone(this.initial));
-      this.model.save_changes();
+      this.send({}, structuredClone(this.initial));
     });
     const box = h("div", "cs-controls");
     box.append(inputSet, kernelSet, slideSet, reset);
     return box;
+  }
+
+  biasField(value) {
+    const label = h("label", "", "bias (added to every output)");
+    const field = h("input", "cs-number");
+    field.type = "text";
+    field.inputMode = "decimal";
+    field.autocomplete = "off";
+    field.value = this.model.get("bias") ?? String(value ?? 0);
+    field.dataset.key = "bias";
+    field.size = 6;
+    field.addEventListener("change", () => this.send({ bias: this.typed(field.value) }));
+    label.append(field, errorSlot("bias"));
+    return label;
+  }
+
+  /** Return what was typed as a number, or as the text itself when no number holds it (1e400). */
+  typed(text) {
+    const value = parseTyped(text);
+    return typeof value === "number" && !Number.isFinite(value) ? text.trim() : value;
   }
 
   grids() {
@@ -106,23 +138,27 @@ class Calculator {
       kind: (r, c) => (mask[r][c] ? "plain" : "input"),
       className: (r, c) => (mask[r][c] ? "cs-pad" : ""),
       label: (r, c, text) => (mask[r][c]
-        ? `padding, row ${r - top + 1}, column ${c - left + 1}: ${text}`
-        : `input row ${r - top + 1}, column ${c - left + 1}: ${text}`),
-      onEdit: (r, c, value) => this.editInput(r - top, c - left, value),
+        ? `padding, padded row ${r}, column ${c}: ${text}`
+        : `input row ${r - top}, column ${c - left}: ${text}`),
+      onEdit: (r, c) => this.editInput(r - top, c - left, this.typed(this.cellText(r, c))),
     });
     input.slot.append(this.inputGrid);
     input.box.append(errorSlot("input"));
     const words = this.model.get("kernel_words");
     const kernel = panel(`Kernel: ${words.title}`);
-    kernel.slot.append(numberGrid(this.model.get("kernel"), {
+    const kernelGrid = numberGrid(this.model.get("kernel"), {
       role: "kernel", name: "kernel", kind: "input",
-      onEdit: (r, c, value) => this.editKernel(r, c, value),
-    }));
+      label: (r, c, text) => `kernel row ${r}, column ${c}: ${text}`,
+      onEdit: (r, c) => this.editKernel(r, c, this.typed(
+        kernelGrid.querySelector(`[data-r="${r}"][data-c="${c}"]`).value)),
+    });
+    kernel.slot.append(kernelGrid);
     kernel.box.append(errorSlot("kernel"));
     const [outRows, outCols] = trace.output_shape;
     const output = panel(`Output (${outRows}×${outCols})`, "click a cell to see its sum");
     this.outputGrid = numberGrid(trace.output, {
       role: "output", name: "output", kind: "button",
+      label: (r, c, text) => `output row ${r}, column ${c}: ${text}`,
       onSelect: (r, c) => { this.stop(); this.pin(r * outCols + c); },
       onPreview: (r, c) => this.setPreview(r === null ? null : r * outCols + c),
     });
@@ -132,6 +168,7 @@ class Calculator {
     });
     this.outputGrid.addEventListener("focusout", () => this.setPreview(null));
     output.slot.append(this.outputGrid);
+    this.outputPanel = output.box;
     appendEquation(row, input.box, "⋆", kernel.box, "=", output.box);
     const box = h("div");
     box.append(row, h("p", "cs-caption", `${words.title}: ${words.detects}`));
@@ -139,7 +176,12 @@ class Calculator {
   }
 
   sizeLine() {
-    return sizeBox(this.model.get("size"));
+    this.sizeElement = sizeBox(this.model.get("size"));
+    return this.sizeElement;
+  }
+
+  cellText(r, c) {
+    return this.inputGrid.querySelector(`[data-r="${r}"][data-c="${c}"]`).value;
   }
 
   player() {
@@ -199,7 +241,7 @@ class Calculator {
       cell.classList.toggle("cs-preview", index === this.preview);
       cell.setAttribute("aria-pressed", String(index === this.pinned));
     }
-    this.explanation.replaceChildren(step ? stepView(step) : hint());
+    this.explanation.replaceChildren(step ? withBias(stepView(step), step) : hint());
     this.status.textContent = this.pinned === null ? "" : `position ${this.pinned + 1} of ${this.steps.length}`;
   }
 
@@ -235,6 +277,15 @@ function fieldset(legendText, ...children) {
   const box = h("fieldset");
   box.append(h("legend", "", legendText), ...children);
   return box;
+}
+
+/** Return `view` with the bias line before its result, for a step that adds a bias. */
+function withBias(view, step) {
+  if (!step.bias_text) return view;
+  const line = h("p", "cs-sum");
+  line.append("plus bias: ", h("span", "cs-sum-text", step.bias_text));
+  view.lastElementChild.before(line);
+  return view;
 }
 
 function hint() {

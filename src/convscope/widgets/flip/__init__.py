@@ -2,7 +2,8 @@
 
 The state holds both results, the kernel as each one applies it, and the commutativity check
 (``a ⋆ b == b ⋆ a`` with the flip and full padding, and the same check without the flip), all
-computed by the engine.
+computed by the engine. When the input or the kernel is all zeros, every result is zero and
+the check proves nothing; the state says so (``all_zero``) instead of calling it a commutation.
 """
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ def build_state(inputs: FlipInputs) -> dict[str, Any]:
             "kernel_used": text_grid((kernel[::-1, ::-1] if flip else kernel).tolist()),
             "output": text_grid(conv2d(signal, kernel, flip=flip).tolist()),
         }
+    zeros = [name for name, values in (("a", signal), ("b", kernel)) if not values.any()]
     return {
         "inputs": inputs.model_dump(),
+        "all_zero": " and ".join(zeros) or None,  # which array is all zeros, if either is
         "signal": text_grid(signal.tolist()),
         "kernel": text_grid(kernel.tolist()),
         **operations,

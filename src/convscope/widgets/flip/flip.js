@@ -3,6 +3,9 @@
 // one to show, and editing the kernel asks the server for new numbers.
 
 import { appendEquation, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
+import { markStale } from "../_common/_stale.js";
+
+const fromZero = (name) => (r, c, text) => `${name} row ${r}, column ${c}: ${text}`;
 
 const OPERATIONS = [
   { flip: false, key: "correlation", label: "Cross-correlation (PyTorch)", symbol: "⋆" },
@@ -27,32 +30,40 @@ function toggle(model, onChange) {
   return group;
 }
 
-function editKernel(model, r, c, value) {
+function editKernel(model, el, r, c, value) {
   const inputs = model.get("inputs");
   if (inputs.kernel[r][c] === value) return;
+  markStale(el, [...el.querySelectorAll(".cs-flip-result, .cs-explain")], {
+    noteBefore: el.querySelector(".cs-explain"),
+  });
   const kernel = inputs.kernel.map((row) => [...row]);
   kernel[r][c] = value;
   model.set("inputs", { ...inputs, kernel });
   model.save_changes();
 }
 
-function example(model) {
+function example(model, el) {
   const operation = OPERATIONS.find((op) => op.flip === model.get("inputs").flip);
   const result = model.get(operation.key);
   const row = h("div", "cs-row");
   const signal = panel("Input a");
-  signal.slot.append(numberGrid(model.get("signal"), { role: "input", name: "input a" }));
+  signal.slot.append(numberGrid(model.get("signal"), { role: "input", name: "input a", label: fromZero("input a") }));
   const written = panel("Kernel b as written", "type to change it");
   written.slot.append(numberGrid(model.get("kernel"), {
-    role: "kernel", name: "kernel b", kind: "input",
-    onEdit: (r, c, value) => editKernel(model, r, c, value),
+    role: "kernel", name: "kernel b", kind: "input", label: fromZero("kernel b"),
+    onEdit: (r, c, value) => editKernel(model, el, r, c, typeof value === "number" && !Number.isFinite(value)
+      ? el.querySelector(`[data-key="kernel b:${r},${c}"]`).value.trim()  // 1e400: the server names it
+      : value),
   }));
   const error = errorSlot("kernel");
   written.box.append(error);
   const used = panel("Kernel as applied", operation.flip ? "turned 180°" : "unchanged");
-  used.slot.append(numberGrid(result.kernel_used, { role: "kernel", name: "applied kernel" }));
+  used.box.classList.add("cs-flip-result");
+  used.slot.append(numberGrid(result.kernel_used, { role: "kernel", name: "applied kernel", label: fromZero("applied kernel") }));
   const output = panel(`a ${operation.symbol} b`);
-  output.slot.append(numberGrid(result.output, { role: "output", name: `output of ${operation.label}` }));
+  output.box.classList.add("cs-flip-result");
+  const outputName = `output of ${operation.label}`;
+  output.slot.append(numberGrid(result.output, { role: "output", name: outputName, label: fromZero(outputName) }));
   appendEquation(row, signal.box, written.box, used.box, "→", output.box);
   return row;
 }
@@ -60,23 +71,31 @@ function example(model) {
 function commutativity(model) {
   const box = h("section", "cs-explain");
   box.append(h("h3", "", "Does swapping a and b matter? (padding 'full')"));
+  const zero = model.get("all_zero");
+  if (zero) {
+    box.append(h("p", "cs-verdict cs-no", `${zero === "a and b" ? "a and b are" : `${zero} is`} all zeros, `
+      + "so every product and every result is 0 whichever way round: this check cannot tell "
+      + `whether the operations commute. Put some numbers other than 0 in ${zero} to see it.`));
+  }
   const checks = h("div", "cs-row");
   box.append(checks);
   for (const check of model.get("commutativity")) {
     const symbol = check.flip ? "*" : "⋆";
     const row = h("div", "cs-row");
     const forward = panel(`a ${symbol} b`);
-    forward.slot.append(numberGrid(check.a_with_b, { role: "output", name: `a ${symbol} b`, small: true }));
+    forward.slot.append(numberGrid(check.a_with_b, { role: "output", name: `a ${symbol} b`, small: true, label: fromZero(`a ${symbol} b`) }));
     const backward = panel(`b ${symbol} a`);
-    backward.slot.append(numberGrid(check.b_with_a, { role: "output", name: `b ${symbol} a`, small: true }));
+    backward.slot.append(numberGrid(check.b_with_a, { role: "output", name: `b ${symbol} a`, small: true, label: fromZero(`b ${symbol} a`) }));
     const words = check.flip ? "True convolution" : "Cross-correlation";
-    const verdict = check.equal
+    const verdict = zero
+      ? h("p", "cs-verdict", `${words}: all zeros both ways — nothing to compare.`)
+      : check.equal
       ? h("p", "cs-verdict cs-yes", `${words}: equal — it commutes.`)
       : h("p", "cs-verdict cs-no", `${words}: different — swapping the arrays changes the result.`);
     row.append(forward.box, backward.box);
     const column = h("div", "cs-panel");
     column.append(verdict, row);
-    if (!check.equal && check.turned_copy) {
+    if (!zero && !check.equal && check.turned_copy) {
       column.append(h("p", "cs-caption", `b ${symbol} a is a ${symbol} b turned 180°.`));
     }
     checks.append(column);
@@ -86,7 +105,7 @@ function commutativity(model) {
 
 function render({ model, el }) {
   const draw = () => keepFocus(el, () => {
-    el.replaceChildren(toggle(model, draw), example(model), commutativity(model));
+    el.replaceChildren(toggle(model, draw), example(model, el), commutativity(model));
   });
   draw();
   model.on("change", draw);

@@ -4,8 +4,10 @@
 // so the lesson stays light until the gallery is on screen.
 
 import { appendEquation, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
+import { markStale } from "../_common/_stale.js";
 
-function send(model, changes) {
+function send(model, changes, el = null) {
+  if (el) markStale(el, [...el.querySelectorAll(".cs-gallery-main, .cs-kernel-words")]);
   model.set("inputs", { ...model.get("inputs"), ...changes });
   model.save_changes();
 }
@@ -49,7 +51,7 @@ class Gallery {
         this.draw();
       });
     const kernels = this.model.get("kernels").map((k) => [k.name, k.title]);
-    box.append(photoChoice, choice("kernel", "kernel", kernels, inputs.kernel, (value) => send(this.model, { kernel: value })));
+    box.append(photoChoice, choice("kernel", "kernel", kernels, inputs.kernel, (value) => send(this.model, { kernel: value }, this.el)));
     box.append(this.uploadControl());
     return box;
   }
@@ -108,7 +110,10 @@ class Gallery {
     const original = h("figure", "cs-photo");
     original.append(picture(source.original, `Original: ${what}`, this.photo), h("figcaption", "cs-caption", `Original: ${what}`));
     const weights = panel(`Kernel: ${kernel.title}`);
-    weights.slot.append(numberGrid(kernel.values, { role: "kernel", name: `${kernel.title} kernel`, small: true }));
+    const name = `${kernel.title} kernel`;
+    weights.slot.append(numberGrid(kernel.values, {
+      role: "kernel", name, small: true, label: (r, c, text) => `${name} row ${r}, column ${c}: ${text}`,
+    }));
     const filtered = h("figure", "cs-photo");
     filtered.append(picture(source.large, `${what}, filtered by ${kernel.title}`, this.photo, "cs-filtered"),
       h("figcaption", "cs-caption", `Filtered by ${kernel.title} (${kernel.shown})`));
@@ -149,7 +154,7 @@ class Gallery {
       item.dataset.key = `thumb-${kernel.name}`;
       item.setAttribute("aria-pressed", String(kernel.name === this.kernel.name));
       item.append(picture(this.sources(kernel.name).thumb, "", this.photo), h("span", "", kernel.title));
-      item.addEventListener("click", () => send(this.model, { kernel: kernel.name }));
+      item.addEventListener("click", () => send(this.model, { kernel: kernel.name }, this.el));
       grid.append(item);
     }
     box.append(grid);

@@ -4,20 +4,24 @@
 // (state.own) has fixed words and no variants; its inputs carry it sealed, unreadable here.
 
 import { button, h, keepFocus, parseTyped } from "../_common/_grid.js";
+import { markStale } from "../_common/_stale.js";
 
-function send(model, changes) {
+const STALE_VERDICT = "Out of date: this verdict was for your previous answer, not the one now given.";
+
+function send(model, el, changes) {
+  markStale(el, [el.querySelector(".cs-quiz-result")], { words: STALE_VERDICT });
   model.set("inputs", { ...model.get("inputs"), ...changes });
   model.save_changes();
 }
 
-function choices(model) {
+function choices(model, el) {
   const result = model.get("result");
   const given = model.get("inputs").answer;
   const list = h("div", "cs-choices");
   list.setAttribute("role", "group");
   list.setAttribute("aria-label", "answers");
   for (const choice of model.get("choices")) {
-    const option = button("", `choice-${choice.id}`, () => send(model, { answer: choice.id }), "cs-choice");
+    const option = button("", `choice-${choice.id}`, () => send(model, el, { answer: choice.id }), "cs-choice");
     if (choice.code) option.append(h("code", "", choice.code), h("span", "cs-caption", choice.text));
     else option.append(h("span", "", choice.text));
     option.setAttribute("aria-pressed", String(given === choice.id));
@@ -28,7 +32,7 @@ function choices(model) {
   return list;
 }
 
-function numberAnswer(model) {
+function numberAnswer(model, el) {
   const form = h("form", "cs-controls cs-answer");
   const label = h("label", "", "your answer");
   const input = h("input", "cs-number");
@@ -45,7 +49,14 @@ function numberAnswer(model) {
   form.append(label, check);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (input.value.trim() !== "") send(model, { answer: parseTyped(input.value) });
+    if (input.value.trim() === "") {  // nothing to mark: no old message, no old verdict
+      for (const slot of el.querySelectorAll("[data-error-for]")) slot.textContent = "";
+      const verdictBox = el.querySelector(".cs-quiz-result");
+      if (verdictBox) verdictBox.hidden = true;
+      return;
+    }
+    const typed = parseTyped(input.value);  // 1e400 goes as typed, for the server to name it
+    send(model, el, { answer: typeof typed === "number" && !Number.isFinite(typed) ? input.value.trim() : typed });
   });
   return form;
 }
@@ -61,16 +72,16 @@ function verdict(model) {
   return box;
 }
 
-function actions(model) {
+function actions(model, el) {
   const box = h("div", "cs-controls");
   const inputs = model.get("inputs");
-  if (inputs.answer !== null) box.append(button("Try again", "retry", () => send(model, { answer: null })));
+  if (inputs.answer !== null) box.append(button("Try again", "retry", () => send(model, el, { answer: null })));
   if (model.get("own")) return box;
   box.append(button("New numbers", "variant", () => {
-    send(model, { variant: 1 + Math.floor(Math.random() * 999_999_999), answer: null });
+    send(model, el, { variant: 1 + Math.floor(Math.random() * 999_999_999), answer: null });
   }));
   if (inputs.variant !== 0) {
-    box.append(button("Back to the lesson's question", "lesson", () => send(model, { variant: 0, answer: null })));
+    box.append(button("Back to the lesson's question", "lesson", () => send(model, el, { variant: 0, answer: null })));
   }
   return box;
 }
@@ -78,12 +89,12 @@ function actions(model) {
 function render({ model, el }) {
   const draw = () => keepFocus(el, () => {
     const question = h("p", "cs-question", model.get("question"));
-    const answer = model.get("answer_kind") === "choice" ? choices(model) : numberAnswer(model);
+    const answer = model.get("answer_kind") === "choice" ? choices(model, el) : numberAnswer(model, el);
     const error = h("output", "cs-field-error");
     error.dataset.errorFor = "answer";
     const general = h("output", "cs-field-error");
     general.dataset.errorFor = "*";
-    el.replaceChildren(question, answer, error, verdict(model), actions(model), general);
+    el.replaceChildren(question, answer, error, verdict(model), actions(model, el), general);
   });
   draw();
   model.on("change", draw);

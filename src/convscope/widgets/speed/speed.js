@@ -3,6 +3,7 @@
 // for a new measurement.
 
 import { button, errorSlot, h } from "../_common/_grid.js";
+import { markStale } from "../_common/_stale.js";
 
 /** Return when the measurement finished, in the reader's own date and time format. */
 function when(iso) {
@@ -44,8 +45,11 @@ function provenance(measurement, exported) {
   return note;
 }
 
-function againButton(model, exported) {
+function againButton(model, el, exported) {
   const again = button("Measure again", "again", () => {
+    markStale(el, [...el.querySelectorAll(".cs-speed-headline, .cs-speed-bars")], {
+      words: "Out of date: a new measurement was asked for; these times are the last one's.",
+    });
     again.disabled = true;
     again.textContent = "Measuring…";
     model.set("inputs", { ...model.get("inputs") });
@@ -74,7 +78,7 @@ function draw(model, el) {
     bar("convscope.conv2d", text.engine_ms, measurement.engine_seconds, longest, "engine"),
   );
   el.replaceChildren(headline(text), bars, provenance(measurement, exported),
-    againButton(model, exported));
+    againButton(model, el, exported));
 }
 
 function render({ model, el }) {

@@ -1,6 +1,7 @@
 // The `step` widget: one output position of a convolution, worked out by hand.
 
 import { errorSlot, h, keepFocus, numberGrid, panel, placeGrid } from "../_common/_grid.js";
+import { clearStale, markStale } from "../_common/_stale.js";
 import { legend, stepView } from "../_common/_step_view.js";
 
 function inputGrid(state) {
@@ -8,11 +9,12 @@ function inputGrid(state) {
   const inWindow = (r, c) => step.rows.includes(r) && step.cols.includes(c);
   return numberGrid(state.input, {
     role: "input", name: "input",
+    label: (r, c, text) => `input row ${r}, column ${c}: ${text}`,
     className: (r, c) => (inWindow(r, c) ? "cs-in-window" : ""),
   });
 }
 
-function positionPicker(model) {
+function positionPicker(model, el) {
   const label = h("label", "", "Output position [i, j]");
   const select = h("select");
   select.dataset.key = "position";
@@ -22,6 +24,7 @@ function positionPicker(model) {
   }
   select.value = model.get("inputs").position.join(",");
   select.addEventListener("change", () => {
+    markStale(el, [el.querySelector(".cs-step-input"), el.querySelector(".cs-step-explain")]);
     model.set("inputs", { ...model.get("inputs"), position: select.value.split(",").map(Number) });
     model.save_changes();
   });
@@ -32,11 +35,13 @@ function positionPicker(model) {
 function render({ model, el }) {
   const controls = h("div", "cs-controls");
   const input = panel("Input image");
-  const explanation = h("div");
+  input.box.classList.add("cs-step-input");
+  const explanation = h("div", "cs-step-explain");
   const error = errorSlot("*");
   el.append(controls, input.box, explanation, legend(), error);
   const draw = () => keepFocus(el, () => {
-    controls.replaceChildren(positionPicker(model));
+    clearStale(el);
+    controls.replaceChildren(positionPicker(model, el));
     placeGrid(input.slot, inputGrid({ input: model.get("input"), step: model.get("step") }));
     explanation.replaceChildren(stepView(model.get("step")));
   });
