@@ -68,7 +68,7 @@ def test_inner_loop_cards_show_all_nine_sums(page: Any) -> None:
     assert cards.count() == 9
     sums = texts(cards.locator(".cs-value-text"))
     assert sums == ["= 160"] * 3 + ["= 240"] * 3 + ["= 320"] * 3
-    assert texts(cards.locator("h4"))[4] == "r = 1, c = 1"
+    assert texts(cards.locator("h3"))[4] == "r = 1, c = 1"
     first_window = texts(cards.first.locator(".cs-grid").first.locator(".cs-cell"))
     assert first_window == ["10", "20", "30", "20", "40", "60", "30", "60", "90"]
 

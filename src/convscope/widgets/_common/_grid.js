@@ -4,6 +4,12 @@
 // to the row's ends. Every cell has a name a screen reader reads ("input row 2, column 3: 60").
 // Cells are inputs (editable), buttons (selectable) or plain grid cells; the numbers arrive as
 // the strings the server wrote, so nothing here formats or computes.
+//
+// A screen reader needs rows: grid > row > gridcell. The cells stay the grid element's own
+// children (widgets walk `grid.children` and CSS lays them out in one CSS grid), and the rows
+// live in the grid's shadow root, each cell shown through a named <slot>: the flat tree, which
+// the accessibility tree follows, reads grid > row > gridcell > button, while layout sees the
+// cells alone (rows and wrappers are `display: contents`).
 
 const MOVES = {
   ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
@@ -73,6 +79,14 @@ function makeCell(kind, text) {
   return cell;
 }
 
+/** Return a `tag` element with `role` that lays out as if only its children were there. */
+function contents(tag, role = null) {
+  const node = document.createElement(tag);
+  if (role) node.setAttribute("role", role);
+  node.style.display = "contents";  // CSSOM, which the page's style policy allows
+  return node;
+}
+
 function cellKind(options, r, c) {
   const kind = typeof options.kind === "function" ? options.kind(r, c) : options.kind;
   return kind ?? "plain";
@@ -90,18 +104,28 @@ export function numberGrid(texts, options) {
   grid.setAttribute("aria-label", options.gridLabel ?? options.name);
   grid.style.setProperty("--cols", String(texts[0]?.length ?? 0));
   const label = options.label ?? ((r, c, text) => `${options.name} row ${r + 1}, column ${c + 1}: ${text}`);
-  texts.forEach((row, r) => row.forEach((text, c) => {
-    const cell = makeCell(cellKind(options, r, c), text);
-    cell.dataset.r = r;
-    cell.dataset.c = c;
-    cell.dataset.key = `${options.name}:${r},${c}`;
-    cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
-    cell.setAttribute("aria-label", label(r, c, text));
-    const extra = options.className?.(r, c);
-    if (extra) cell.classList.add(...extra.split(" ").filter(Boolean));
-    wireCell(cell, r, c, options);
-    grid.append(cell);
-  }));
+  const rows = grid.attachShadow({ mode: "open" });
+  texts.forEach((row, r) => {
+    const shownRow = rows.appendChild(contents("div", "row"));
+    row.forEach((text, c) => {
+      const cell = makeCell(cellKind(options, r, c), text);
+      cell.dataset.r = r;
+      cell.dataset.c = c;
+      cell.dataset.key = `${options.name}:${r},${c}`;
+      cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
+      cell.setAttribute("aria-label", label(r, c, text));
+      const extra = options.className?.(r, c);
+      if (extra) cell.classList.add(...extra.split(" ").filter(Boolean));
+      wireCell(cell, r, c, options);
+      cell.slot = `r${r}c${c}`;
+      const place = contents("slot");
+      place.name = cell.slot;
+      // a button or an input keeps its own role inside a gridcell; a plain cell is the gridcell
+      if (cell.tagName === "SPAN") shownRow.append(place);
+      else shownRow.appendChild(contents("div", "gridcell")).append(place);
+      grid.append(cell);
+    });
+  });
   grid.addEventListener("keydown", (event) => moveFocus(grid, event, options));
   grid.addEventListener("focusin", (event) => takeTabStop(grid, event.target));
   return grid;

@@ -24,7 +24,7 @@ function valueView(name, value) {
 function card(entry, index) {
   const box = h("article", "cs-card");
   box.setAttribute("aria-label", `pass ${entry.pass}: ${entry.title}`);
-  box.append(h("h4", "", `${entry.title}`));
+  box.append(h("h3", "", `${entry.title}`));
   const grids = h("div", "cs-card-values");
   for (const item of entry.values) grids.append(valueView(item.name, item.value));
   box.append(grids);
@@ -79,19 +79,39 @@ function detail(line) {
   return box;
 }
 
+let describedLines = 0;  // ids for the descriptions, unique on a page with several listings
+
+/** Return the hidden words a screen reader adds after a line's code: its note, its passes. */
+function lineDescription(line) {
+  const runs = line.loop ? `${line.loop.cards.length} passes` : line.runs.length > 1 ? `ran ${line.runs.length} times` : "";
+  const words = [line.note ? "has a note" : "", runs].filter(Boolean).join(", ");
+  if (!words) return null;
+  const description = h("span", "", words);
+  description.id = `cs-line-about-${++describedLines}`;
+  description.hidden = true;
+  return description;
+}
+
+// The button is named by what it shows, "line 3: for i in range(…)", so a screen reader reads
+// the code; the note and the passes are its description.
 function lineButton(line, selected, onSelect) {
   const row = h("button", "cs-line");
   row.type = "button";
   row.dataset.key = `line-${line.number}`;
   row.dataset.line = String(line.number);
   row.setAttribute("aria-expanded", String(selected));
-  const runs = line.loop ? `${line.loop.cards.length} passes` : line.runs.length > 1 ? `ran ${line.runs.length}×` : "";
-  row.setAttribute("aria-label", `line ${line.number}${line.note ? ", has a note" : ""}${runs ? `, ${runs}` : ""}`);
   const code = h("code", "cs-line-code");
   code.innerHTML = line.html || " ";  // Pygments' HTML from the server, escaped there
   const mark = h("span", "cs-line-mark", line.loop ? "▸" : line.note ? "•" : "");
   mark.setAttribute("aria-hidden", "true");
-  row.append(h("span", "cs-lineno", String(line.number)), mark, code);
+  const number = h("span", "cs-lineno");
+  number.append(h("span", "cs-sr", "line "), String(line.number), h("span", "cs-sr", ": "));
+  row.append(number, mark, code);
+  const description = lineDescription(line);
+  if (description) {
+    row.append(description);
+    row.setAttribute("aria-describedby", description.id);
+  }
   row.addEventListener("click", () => onSelect(selected ? null : line.number));
   return row;
 }

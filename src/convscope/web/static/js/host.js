@@ -16,6 +16,8 @@
 // server's answer). save_changes looks
 // the new inputs up there; inputs nobody computed get a plain note that they need the engine.
 
+import "./reading_aids.js";  // the page's contents and its marked scrollers
+
 const BUSY_AFTER_MS = 150;
 const STATIC_MODULES = readJson(document.getElementById("cs-static-modules"));
 const NEEDS_SERVER = "This exported page holds the lesson's own examples only; trying new "
