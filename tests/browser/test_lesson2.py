@@ -131,7 +131,7 @@ def test_receptive_field_formula_and_engine_agree_and_follow_the_click(lesson: A
     rows = texts(lesson, f"{FIELD} tbody tr")
     assert rows[2].split("\t")[2:7] == ["8", "8", "2", "2", "✓ equal"]
     lesson.locator(f"{FIELD} [aria-label^='last layer row 1, column 1']").click()
-    wait_text(lesson, f"{FIELD} .cs-region-text", "cell (0, 0)")
+    wait_text(lesson, f"{FIELD} .cs-region-text", "last layer[0, 0] (row 0, column 0")
     assert (
         "rows 0 to 7 and columns 0 to 7" in lesson.locator(f"{FIELD} .cs-region-text").inner_text()
     )

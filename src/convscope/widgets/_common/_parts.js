@@ -3,6 +3,7 @@
 // computes a number that is shown; the server sends every value already written out.
 
 import { button, choice, errorSlot, h, numberGrid, panel } from "./_grid.js";
+import { markStale } from "./_stale.js";
 
 export { errorSlot };
 
@@ -84,4 +85,39 @@ export function editableGrid(model, key, title, caption = "type to change a numb
 export function send(model, changes) {
   model.set("inputs", { ...model.get("inputs"), ...changes });
   model.save_changes();
+}
+
+/** Return `node` tagged as a result: the part a refused change marks out of date. */
+export function result(node) {
+  node.dataset.result = "";
+  return node;
+}
+
+/**
+ * Return a stop function after making every refusal of a change mark `el`'s results (tagged by
+ * `result`) out of date, the way `_stale.js` marks them: the controls keep the learner's values,
+ * the refusal sits by its control (the host puts it there), the old results are greyed and
+ * described as out of date, and the widget's next redraw replaces them, marks and all.
+ */
+export function staleOnRefusal(model, el) {
+  const mark = () => markStale(el, [...el.querySelectorAll("[data-result]")]);
+  model.on("error", mark);
+  return () => model.off("error", mark);
+}
+
+/**
+ * Scroll the explanation of a chosen cell into view, only as far as needed: on a phone it sits
+ * below the grids, off the screen (the page's reduced-motion choice decides the scroll's style).
+ */
+export function showExplanation(node) {
+  node?.scrollIntoView({ block: "nearest" });
+}
+
+/** Return `render` that also marks the widget's results out of date on every refusal. */
+export function withStaleMarks(render) {
+  return ({ model, el }) => {
+    const stop = render({ model, el });
+    const unmark = staleOnRefusal(model, el);
+    return () => { stop?.(); unmark(); };
+  };
 }

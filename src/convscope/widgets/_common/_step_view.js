@@ -13,7 +13,7 @@ function where(step) {
 export function stepView(step, title = null) {
   const box = h("section", "cs-explain");
   box.setAttribute("aria-live", "polite");
-  const place = `indices count from 0: row ${step.i + 1}, column ${step.j + 1}`;
+  const place = `row ${step.i}, column ${step.j}, counting from 0`;
   box.append(h("h3", "", title ?? `How ${where(step)} is computed (${place})`));
   const row = h("div", "cs-row");
   const window = panel("Window on the input", step.is_padding.flat().some(Boolean) ? "hatched: padding" : null);

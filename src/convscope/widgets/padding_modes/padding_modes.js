@@ -2,7 +2,7 @@
 // padded the same four ways. Border cells come from the server with a mask saying which they are.
 
 import { choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
-import { errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, withCell } from "../_common/_parts.js";
+import { errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, result, send, withCell, withStaleMarks } from "../_common/_parts.js";
 
 const PADDINGS = [...numberChoices(0, 3), ["same", "'same'"]];
 
@@ -81,9 +81,9 @@ function draw(model, el, initial) {
   for (const mode of model.get("modes")) modes.append(modePanel(mode, offset));
   const note = h("p", "cs-formula cs-resolved", `padding: ${resolved.text}`);
   note.setAttribute("role", "status");
-  keepFocus(el, () => el.replaceChildren(controls(model, initial), note, inputPanel(model), modes,
-    h("p", "cs-caption", "The dashed frame marks where the photograph ends and its padding begins."),
-    photoRow(model), errorSlot("*")));
+  keepFocus(el, () => el.replaceChildren(controls(model, initial), result(note), inputPanel(model),
+    result(modes), h("p", "cs-caption", "The dashed frame marks where the photograph ends and its padding begins."),
+    result(photoRow(model)), errorSlot("*")));
 }
 
-export default { render: redrawnOnChange(draw, (model) => structuredClone(model.get("inputs"))) };
+export default { render: withStaleMarks(redrawnOnChange(draw, (model) => structuredClone(model.get("inputs")))) };

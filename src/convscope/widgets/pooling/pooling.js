@@ -6,7 +6,7 @@
 // windows see it: padding hatched, overhang dotted and empty.
 
 import { appendEquation, button, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
-import { editableGrid, errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, send, sizeBox } from "../_common/_parts.js";
+import { editableGrid, errorSlot, fieldset, numberChoices, photoChoice, picture, resetButton, resized, result, send, showExplanation, sizeBox, withStaleMarks } from "../_common/_parts.js";
 
 class Pooling {
   constructor(model, el) {
@@ -20,7 +20,7 @@ class Pooling {
     const [rows, cols] = this.model.get("output_shape");
     if (this.pinned && (this.pinned[0] >= rows || this.pinned[1] >= cols)) this.pinned = null;
     keepFocus(this.el, () => this.el.replaceChildren(this.controls(), this.grids(), this.sizeLine(),
-      this.explanation = h("div", "cs-explain-slot"), this.photos(), errorSlot("*")));
+      this.explanation = result(h("div", "cs-explain-slot")), this.photos(), errorSlot("*")));
     this.applySelection();
   }
 
@@ -67,18 +67,18 @@ class Pooling {
     const output = panel(`${title} (${rows}×${cols})`, this.outputHint());
     this.outputGrid = numberGrid(model.get("output"), {
       role: "output", name: "output", kind: "button",
-      onSelect: (r, c) => { this.pinned = [r, c]; this.applySelection(); },
+      onSelect: (r, c) => { this.pinned = [r, c]; this.applySelection(); showExplanation(this.explanation); },
     });
     output.slot.append(this.outputGrid);
     const coverage = panel("Windows reading each cell", model.get("coverage_text"));
     coverage.slot.append(numberGrid(model.get("coverage"), { role: "coverage", name: "windows reading cell", small: true }));
     const row = h("div", "cs-row");
-    appendEquation(row, input.box, "→", output.box, coverage.box);
+    appendEquation(row, input.box, "→", result(output.box), result(coverage.box));
     return row;
   }
 
   sizeLine() {
-    return sizeBox(this.model.get("size"));
+    return result(sizeBox(this.model.get("size")));
   }
 
   outputHint() {
@@ -89,7 +89,7 @@ class Pooling {
   }
 
   photos() {
-    const box = h("div", "cs-photo-block");
+    const box = result(h("div", "cs-photo-block"));
     const kind = this.model.get("inputs").kind === "max" ? "max" : "average";
     box.append(h("h3", "", `The same ${kind} pooling, applied to a photograph again and again`));
     const row = h("div", "cs-row cs-pictures");
@@ -124,7 +124,8 @@ class Pooling {
   stepView(step) {
     const box = h("section", "cs-explain");
     box.setAttribute("aria-live", "polite");
-    box.append(h("h3", "", `Output row ${step.index[0] + 1}, column ${step.index[1] + 1}`));
+    const [i, j] = step.index;
+    box.append(h("h3", "", `How output[${i}, ${j}] is computed (row ${i}, column ${j}, counting from 0)`));
     const window = panel("Window");
     window.slot.append(numberGrid(step.window, {
       role: "input", name: "window", small: true, label: tapLabel("window", step.taps),
@@ -195,4 +196,4 @@ function onlyFor(applies, reason, control) {
   return control;
 }
 
-export default { render: redrawnOnChange((model, el, widget) => widget.draw(), (model, el) => new Pooling(model, el)) };
+export default { render: withStaleMarks(redrawnOnChange((model, el, widget) => widget.draw(), (model, el) => new Pooling(model, el))) };

@@ -2,8 +2,8 @@
 // map; every map below shows how many paths lead from each of its cells to it (the receptive
 // field, centre counted most), and a table gives size and jump per layer, by formula and by engine.
 
-import { button, choice, h, keepFocus, numberGrid, redrawnOnChange } from "../_common/_grid.js";
-import { errorSlot, fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
+import { button, choice, h, keepFocus, numberGrid } from "../_common/_grid.js";
+import { errorSlot, fieldset, numberChoices, resetButton, result, send, staleOnRefusal } from "../_common/_parts.js";
 
 const KINDS = [["conv", "conv"], ["max", "max pool"], ["avg", "avg pool"]];
 
@@ -48,14 +48,23 @@ function controls(model, initial) {
   return wrap;
 }
 
+const COLUMNS = ["layer", "kind", "size (formula)", "size (engine)", "jump (formula)", "jump (engine)", "formula and engine"];
+
+// A real table; on a phone its CSS lays each row out as a card of "column: value" lines (the
+// headers ride along as data-label), so no column hides in a sideways scroller. The explicit
+// roles keep the table's meaning when CSS changes how it is displayed.
 function table(model) {
   const wrap = h("div", "cs-table-wrap");
   const grid = h("table", "cs-field-table");
-  const head = grid.createTHead().insertRow();
-  for (const text of ["layer", "", "size (formula)", "size (engine)", "jump (formula)", "jump (engine)", ""]) {
+  grid.setAttribute("role", "table");
+  grid.append(h("caption", "cs-sr", "Size and jump of each layer's receptive field, by formula and by engine"));
+  const headRow = grid.createTHead().insertRow();
+  for (const text of COLUMNS) {
     const cell = document.createElement("th");
+    cell.scope = "col";
+    cell.setAttribute("role", "columnheader");
     cell.textContent = text;
-    head.append(cell);
+    headRow.append(cell);
   }
   const body = grid.createTBody();
   model.get("layers").forEach((layer, index) => {
@@ -64,11 +73,14 @@ function table(model) {
       layer.formula.jump, layer.engine.jump, layer.equal ? "✓ equal" : "✗ differ"];
     texts.forEach((text, k) => {
       const cell = row.insertCell();
+      cell.setAttribute("role", "cell");
+      cell.dataset.label = COLUMNS[k];
       cell.textContent = String(text);
       if (k >= 2 && k <= 5) cell.className = "cs-num";
       if (k === 6) cell.className = layer.equal ? "cs-yes" : "cs-no";
     });
   });
+  for (const part of [grid.tHead, body, ...grid.rows]) part.setAttribute("role", part.tagName === "TR" ? "row" : "rowgroup");
   wrap.append(grid);
   return wrap;
 }
@@ -99,13 +111,32 @@ function maps(model) {
   return row;
 }
 
-function draw(model, el, initial) {
+function regionNote(model) {
   const region = model.get("region");
   const [i, j] = model.get("cell");
   const note = h("p", "cs-formula cs-region-text",
-    `cell (${i}, ${j}) of the last layer sees input rows ${region.rows[0]} to ${region.rows[1]} and columns ${region.cols[0]} to ${region.cols[1]} (formula; negative or past the edge means padding)`);
+    `last layer[${i}, ${j}] (row ${i}, column ${j}, counting from 0) sees input rows ${region.rows[0]} to ${region.rows[1]} and columns ${region.cols[0]} to ${region.cols[1]} (formula; negative or past the edge means padding)`);
   note.setAttribute("role", "status");
-  keepFocus(el, () => el.replaceChildren(controls(model, initial), table(model), note, maps(model), errorSlot("*")));
+  return note;
 }
 
-export default { render: redrawnOnChange(draw, (model) => structuredClone(model.get("inputs"))) };
+function results(model) {
+  const box = result(h("div", "cs-results"));
+  box.append(table(model), regionNote(model), maps(model));
+  return box;
+}
+
+function draw(model, el, initial) {
+  keepFocus(el, () => el.replaceChildren(controls(model, initial), results(model), errorSlot("*")));
+}
+
+function render({ model, el }) {
+  const initial = structuredClone(model.get("inputs"));
+  const redraw = () => draw(model, el, initial);
+  redraw();
+  model.on("change", redraw);
+  const stop = staleOnRefusal(model, el);
+  return () => { model.off("change", redraw); stop(); };
+}
+
+export default { render };

@@ -4,7 +4,7 @@
 // with zeros inserted and the kernel turned 180°. Click any output cell to see both stories.
 
 import { button, choice, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
-import { editableGrid, errorSlot, fieldset, numberChoices, resetButton, resized, send, sizeBox } from "../_common/_parts.js";
+import { editableGrid, errorSlot, fieldset, numberChoices, resetButton, resized, send, showExplanation, sizeBox, staleOnRefusal, result as resultPart } from "../_common/_parts.js";
 import { stepView } from "../_common/_step_view.js";
 
 const REDUCED_MOTION = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
@@ -25,8 +25,8 @@ class Transposed {
     const [rows, cols] = this.model.get("output_shape");
     if (this.pinned && (this.pinned[0] >= rows || this.pinned[1] >= cols)) this.pinned = null;
     if (this.frame !== null && this.frame > this.frames.length) this.frame = null;
-    keepFocus(this.el, () => this.el.replaceChildren(this.controls(), this.operands(), this.views(),
-      this.explanation = h("div", "cs-explain-slot"), errorSlot("*")));
+    keepFocus(this.el, () => this.el.replaceChildren(this.controls(), this.operands(), resultPart(this.views()),
+      this.explanation = resultPart(h("div", "cs-explain-slot")), errorSlot("*")));
     this.showFrame();
   }
 
@@ -57,7 +57,7 @@ class Transposed {
     this.inputGrid = input.grid;
     const kernel = editableGrid(model, "kernel", "Kernel", null);
     const row = h("div", "cs-row");
-    row.append(input.box, kernel.box, sizeBox(model.get("size")));
+    row.append(input.box, kernel.box, resultPart(sizeBox(model.get("size"))));
     return row;
   }
 
@@ -185,7 +185,7 @@ class Transposed {
 
   // ---- one output cell, told both ways ----
 
-  pin(i, j) { this.pinned = [i, j]; this.applySelection(); }
+  pin(i, j) { this.pinned = [i, j]; this.applySelection(); showExplanation(this.explanation); }
 
   applySelection() {
     const cols = this.model.get("output_shape")[1];
@@ -233,7 +233,8 @@ function render({ model, el }) {
   const redraw = () => { widget.stop(); widget.draw(); };
   redraw();
   model.on("change", redraw);
-  return () => { widget.stop(); model.off("change", redraw); };
+  const unmark = staleOnRefusal(model, el);
+  return () => { widget.stop(); model.off("change", redraw); unmark(); };
 }
 
 export default { render };
