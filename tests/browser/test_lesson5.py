@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from convscope import conv1d, conv3d, param_count
+from convscope import conv1d, conv3d, conv_transpose1d, param_count
 from convscope.engine.receptive import receptive_field
 from convscope.tracing.numbers import format_number
 from convscope.widgets.signal_1d import KERNELS, torch_output
@@ -88,6 +88,19 @@ def test_causal_difference_reads_a_padding_zero_and_no_later_sample(lesson: Any)
     assert explain.locator(".cs-result").inner_text() == format_number(causal[0])
     assert explain.locator(".cs-formula-text").inner_text() == "y₀ = w₀·0 + w₁·x₀"
     assert "1 of the terms multiply a zero" in explain.inner_text()
+
+
+def test_a_transposed_sample_lists_the_stamps_that_land_on_it(lesson: Any) -> None:
+    lesson.locator(f"{SIGNAL} [data-key='operation-transposed']").click()
+    lesson.locator(f"{SIGNAL} select[data-key='stride']").select_option("2")
+    wait_text(lesson, f"{SIGNAL} .cs-torch-line", "conv_transpose1d(x, w, stride=2)")
+    assert lesson.locator(f"{SIGNAL} select[data-key='padding']").is_disabled()
+    lesson.locator(f"{SIGNAL} [aria-label^='output[5]:']").click()
+    explain = lesson.locator(f"{SIGNAL} .cs-explain")
+    upsampled = conv_transpose1d(temperature_series(), KERNELS["smooth"], stride=2)
+    assert explain.locator(".cs-result").inner_text() == format_number(upsampled[5])
+    assert explain.locator(".cs-formula-text").inner_text() == "y₅ = w₁·x₂"
+    assert marked(lesson, f"{SIGNAL} .cs-role-input .cs-in-window", "data-c") == [2]
 
 
 def test_a_refused_length_stays_chosen_beside_its_message_and_greys_the_results(

@@ -9,7 +9,7 @@ import httpx
 import numpy as np
 import pytest
 
-from convscope import conv1d, conv3d, mac_count, param_count
+from convscope import conv1d, conv3d, conv_transpose1d, mac_count, param_count
 from convscope.engine import ConvSpec
 from convscope.engine.receptive import receptive_field
 from convscope.tracing.numbers import format_number
@@ -59,6 +59,8 @@ BAD = [
     ("signal_1d", {"samples": [1, 2, 3], "kernel": [1, 1], "dilation": 3}, "kernel", "dilation 3"),
     ("signal_1d", {"dilation": 5}, "dilation", "at most 4"),
     ("signal_1d", {"padding": "full"}, "padding", ""),
+    ("signal_1d", {"operation": "transposed", "padding": "same"}, "padding", "valid"),
+    ("signal_1d", {"stride": 4}, "stride", "at most 3"),
     ("causal_tree", {"length": 33}, "length", "at most 32"),
     ("causal_tree", {"dilations": [1, 2, 4, 8, 16]}, "dilations", "at most 4"),
     ("causal_tree", {"dilations": [9]}, "dilations", "at most 8"),
@@ -130,6 +132,31 @@ async def test_signal_matches_torch_conv1d(client: httpx.AsyncClient) -> None:
         state = (await client.post("/api/widgets/signal_1d", json=body)).json()
         assert state["torch"]["available"] and state["torch"]["equal"], state["torch"]
         assert state["output"] == written(expected.view(-1).numpy().astype(np.int64))
+
+
+@pytest.mark.parametrize(("stride", "dilation"), [(1, 1), (2, 1), (3, 2)])
+async def test_transposed_samples_equal_conv_transpose1d_and_torch(
+    client: httpx.AsyncClient, stride: int, dilation: int
+) -> None:
+    body = {"samples": SIGNAL, "kernel": [1, -2, 1], "operation": "transposed"}
+    body |= {"stride": stride, "dilation": dilation}
+    state = (await client.post("/api/widgets/signal_1d", json=body)).json()
+    ours = conv_transpose1d(SIGNAL, [1, -2, 1], stride=stride, dilation=dilation)
+    assert state["output"] == written(ours)
+    for j, step in enumerate(state["steps"]):
+        terms = step["formula"]["terms"]
+        assert sum(t["weight_value"] * t["cell_value"] for t in terms) == ours[j]
+        for term in terms:  # sample i lands on j through weight b when j = i·stride + b·dilation
+            assert term["cell"][0] * stride + term["weight"][0] * dilation == j
+    torch = pytest.importorskip("torch")
+    expected = torch.nn.functional.conv_transpose1d(
+        torch.tensor(SIGNAL, dtype=torch.float64).view(1, 1, -1),
+        torch.tensor([1.0, -2.0, 1.0], dtype=torch.float64).view(1, 1, -1),
+        stride=stride,
+        dilation=dilation,
+    )
+    assert np.array_equal(expected.view(-1).numpy(), ours)
+    assert state["torch"]["equal"], state["torch"]
 
 
 async def test_formula_names_taps_and_zeros_of_the_padding(client: httpx.AsyncClient) -> None:

@@ -6,6 +6,10 @@ A signal is a one-row image, so each output sample's window, products and sum co
 :func:`convscope.conv1d`'s own; the state also carries PyTorch's ``F.conv1d`` on the same
 numbers (or says that PyTorch is not installed), and where each output sample sits on the
 signal's axis (the middle of its window), so the page can plot both curves without computing.
+
+The transposed operation (``conv_transpose1d``) is there too: each output sample is then the
+sum of the samples whose stamps land on it, traced by :func:`convscope.trace_transposed` and
+written as a formula by :func:`~convscope.tracing.formula.transposed_formula_of`.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field
 
-from ...engine import conv1d
-from ...tracing import trace
-from ...tracing.formula import formula_of
+from ...engine import conv1d, conv_transpose1d
+from ...tracing import trace, trace_transposed
+from ...tracing.formula import Formula, Term, formula_of, transposed_formula_of
 from ...tracing.numbers import format_number
 from ...tracing.step import ConvTrace, Step
+from ...tracing.transposed import TransposedTrace
 from ..base import LIMIT, Number, Widget, WidgetInputs, text_grid
 from ..field_errors import field_error
 from .series import PROVENANCE, temperature_series
@@ -50,8 +55,12 @@ class Signal1dInputs(WidgetInputs):
     kernel_name : {'smooth', 'difference', 'custom'}
         The preset the kernel came from, for the page's buttons.
     padding : {'valid', 'same', 'causal'}
-        ``causal`` pads ``dilation × (taps − 1)`` zeros on the left only.
+        ``causal`` pads ``dilation × (taps − 1)`` zeros on the left only; the transposed
+        operation takes ``valid`` only.
     dilation : int 1–4
+    operation : {'conv', 'transposed'}
+        ``conv1d``, or ``conv_transpose1d``, which spreads each sample over the output.
+    stride : int 1–3
     """
 
     samples: Annotated[list[Bounded], Field(min_length=2, max_length=MAX_SAMPLES)] = Field(
@@ -63,6 +72,8 @@ class Signal1dInputs(WidgetInputs):
     kernel_name: Literal["smooth", "difference", "custom"] = "smooth"
     padding: Literal["valid", "same", "causal"] = "valid"
     dilation: Annotated[int, Field(ge=1, le=4)] = 1
+    operation: Literal["conv", "transposed"] = "conv"
+    stride: Annotated[int, Field(ge=1, le=3)] = 1
 
 
 def _left_right(inputs: Signal1dInputs) -> tuple[int, int]:
@@ -113,6 +124,47 @@ def _step_json(traced: ConvTrace, t: int) -> dict[str, Any]:
     }
 
 
+def _one_d(formula: Formula) -> Formula:
+    """Return a one-row formula with column indices only (``y₂ = w₂·x₀ + w₀·x₁``)."""
+    terms = tuple(
+        Term(
+            (term.weight[-1],),
+            None if term.cell is None else (term.cell[-1],),
+            term.weight_value,
+            term.cell_value,
+            term.padded,
+        )
+        for term in formula.terms
+    )
+    return Formula(formula.output[-1:], terms, formula.bias, formula.result)
+
+
+def _transposed_step_json(
+    traced: TransposedTrace, j: int, inputs: Signal1dInputs
+) -> dict[str, Any]:
+    step = traced.at(0, j)
+    taps = [
+        {
+            "position": c.col,
+            "tap": c.b,
+            "padded": False,
+            "value": format_number(c.value),
+            "weight": format_number(c.weight),
+            "product": format_number(c.product),
+        }
+        for c in step.contributions
+    ]
+    return {
+        "index": j,
+        "taps": taps,
+        "sum_text": step.sum_text(),
+        "result": format_number(step.result),
+        # where the stamps landing here are centred, on the signal's axis, for the plot
+        "centre": (j - inputs.dilation * (len(inputs.kernel) - 1) / 2) / inputs.stride,
+        "formula": _one_d(transposed_formula_of(step)).to_json(),
+    }
+
+
 @cache
 def _torch() -> Any:
     try:
@@ -126,6 +178,10 @@ def torch_line(inputs: Signal1dInputs) -> str:
     """Return the PyTorch call that computes the same output, as a learner would type it."""
     left = _left_right(inputs)[0]
     dilation = "" if inputs.dilation == 1 else f", dilation={inputs.dilation}"
+    stride = "" if inputs.stride == 1 else f", stride={inputs.stride}"
+    if inputs.operation == "transposed":
+        return f"F.conv_transpose1d(x, w{stride}{dilation})"
+    dilation = stride + dilation
     if inputs.padding == "causal":
         return f"F.conv1d(F.pad(x, ({left}, 0)), w{dilation})"
     padding = ', padding="same"' if inputs.padding == "same" else ""
@@ -140,13 +196,17 @@ def torch_output(inputs: Signal1dInputs) -> list[float] | None:
     functional = torch.nn.functional
     x = torch.tensor(inputs.samples, dtype=torch.float64).view(1, 1, -1)
     w = torch.tensor(inputs.kernel, dtype=torch.float64).view(1, 1, -1)
-    if inputs.padding == "causal":
+    if inputs.operation == "transposed":
+        out = functional.conv_transpose1d(x, w, stride=inputs.stride, dilation=inputs.dilation)
+    elif inputs.padding == "causal":
         x = functional.pad(x, _left_right(inputs))
-        out = functional.conv1d(x, w, dilation=inputs.dilation)
+        out = functional.conv1d(x, w, stride=inputs.stride, dilation=inputs.dilation)
     else:
         with warnings.catch_warnings():  # 'same' with an even span: torch notes it pads a copy
             warnings.simplefilter("ignore", UserWarning)
-            out = functional.conv1d(x, w, padding=inputs.padding, dilation=inputs.dilation)
+            out = functional.conv1d(
+                x, w, stride=inputs.stride, padding=inputs.padding, dilation=inputs.dilation
+            )
     return [float(value) for value in out.view(-1).tolist()]
 
 
@@ -164,26 +224,63 @@ def _torch_check(inputs: Signal1dInputs, ours: np.ndarray[Any, Any]) -> dict[str
     }
 
 
+def _convolved(inputs: Signal1dInputs) -> tuple[np.ndarray[Any, Any], list[dict[str, Any]]]:
+    """Return ``conv1d``'s output and each sample's step, traced on the signal as one row."""
+    _check_fits(inputs)
+    ours = conv1d(
+        inputs.samples,
+        inputs.kernel,
+        stride=inputs.stride,
+        padding=inputs.padding,
+        dilation=inputs.dilation,
+    )
+    traced = trace(
+        [inputs.samples],
+        [inputs.kernel],
+        stride=(1, inputs.stride),
+        padding=((0, 0), _left_right(inputs)),
+        dilation=(1, inputs.dilation),
+    )
+    if not np.array_equal(traced.output[0], ours):  # one engine, two doors: they must agree
+        raise AssertionError("the traced row differs from conv1d's output")
+    return ours, [_step_json(traced, t) for t in range(len(ours))]
+
+
+def _transposed(inputs: Signal1dInputs) -> tuple[np.ndarray[Any, Any], list[dict[str, Any]]]:
+    """Return ``conv_transpose1d``'s output and each sample's gathered stamps."""
+    if inputs.padding != "valid":
+        raise field_error(
+            "padding",
+            f"the transposed convolution here adds no padding, not {inputs.padding!r}; "
+            "choose 'valid (none)'",
+        )
+    ours = conv_transpose1d(
+        inputs.samples, inputs.kernel, stride=inputs.stride, dilation=inputs.dilation
+    )
+    traced = trace_transposed(
+        [inputs.samples], [inputs.kernel], stride=(1, inputs.stride), dilation=(1, inputs.dilation)
+    )
+    if not np.array_equal(traced.output[0], ours):
+        raise AssertionError("the traced row differs from conv_transpose1d's output")
+    return ours, [_transposed_step_json(traced, j, inputs) for j in range(len(ours))]
+
+
 def build_state(inputs: Signal1dInputs) -> dict[str, Any]:
-    """Return the signal, ``conv1d``'s output and every output sample's window and formula.
+    """Return the signal, the output and every output sample's window and formula.
 
     Examples
     --------
     >>> state = build_state(Signal1dInputs(samples=[1, 2, 4, 7], kernel=[-1, 1]))
     >>> state["output"], state["steps"][0]["formula"]["substituted"]
     (['1', '2', '3'], 'y₀ = (−1)·1 + 1·2 = 1')
+    >>> up = build_state(Signal1dInputs(samples=[1, 2], kernel=[1, 1], operation="transposed"))
+    >>> up["output"], up["steps"][1]["formula"]["symbolic"]
+    (['1', '3', '2'], 'y₁ = w₁·x₀ + w₀·x₁')
     """
-    _check_fits(inputs)
-    ours = conv1d(inputs.samples, inputs.kernel, padding=inputs.padding, dilation=inputs.dilation)
-    left, right = _left_right(inputs)
-    traced = trace(
-        [inputs.samples],
-        [inputs.kernel],
-        padding=((0, 0), (left, right)),
-        dilation=(1, inputs.dilation),
-    )
-    if not np.array_equal(traced.output[0], ours):  # one engine, two doors: they must agree
-        raise AssertionError("the traced row differs from conv1d's output")
+    if inputs.operation == "transposed":
+        ours, steps = _transposed(inputs)
+    else:
+        ours, steps = _convolved(inputs)
     return {
         "inputs": inputs.model_dump(),
         "samples": text_grid(inputs.samples),
@@ -191,8 +288,8 @@ def build_state(inputs: Signal1dInputs) -> dict[str, Any]:
         "kernel": text_grid(inputs.kernel),
         "output": text_grid(ours.tolist()),
         "output_values": [float(value) for value in ours.tolist()],
-        "padding_sides": [left, right],
-        "steps": [_step_json(traced, t) for t in range(len(ours))],
+        "padding_sides": list(_left_right(inputs)),
+        "steps": steps,
         "presets": {name: text_grid(values) for name, values in KERNELS.items()},
         "preset_values": KERNELS,
         "provenance": PROVENANCE,
@@ -206,5 +303,11 @@ WIDGET = Widget(
     build=build_state,
     esm=Path(__file__).with_name("signal_1d.js"),
     css=Path(__file__).with_name("signal_1d.css"),
-    refuses={"input": "samples", "weight": "kernel", "kernel": "kernel", "dilation": "dilation"},
+    refuses={
+        "input": "samples",
+        "weight": "kernel",
+        "kernel": "kernel",
+        "dilation": "dilation",
+        "stride": "stride",
+    },
 )

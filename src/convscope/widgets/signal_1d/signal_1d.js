@@ -10,6 +10,7 @@ import { indexLabel, mounted, scrollRegion, staleNote, svg, toggle } from "./_be
 
 const PRESETS = [["smooth", "Smoothing"], ["difference", "Difference"]];
 const PADDINGS = [["valid", "valid (none)"], ["same", "same"], ["causal", "causal (left only)"]];
+const OPERATIONS = [["conv", "conv1d"], ["transposed", "conv_transpose1d"]];
 
 class Signal1d {
   constructor(model, el) {
@@ -32,8 +33,15 @@ class Signal1d {
     const values = model.get("preset_values");
     const kernelName = toggle("kernel preset", "kernel_name", PRESETS, inputs.kernel_name,
       (name) => send(model, { kernel: values[name], kernel_name: name }));
-    const shape = fieldset("Sliding",
-      choice("padding", "padding", PADDINGS, inputs.padding, (v) => send(model, { padding: v })),
+    const operation = toggle("operation", "operation", OPERATIONS, inputs.operation,
+      (value) => send(model, value === "transposed" ? { operation: value, padding: "valid" } : { operation: value }));
+    const padding = choice("padding", "padding", PADDINGS, inputs.padding, (v) => send(model, { padding: v }));
+    if (inputs.operation === "transposed") {
+      padding.querySelector("select").disabled = true;
+      padding.append(h("span", "cs-reason", "none when transposed"));
+    }
+    const shape = fieldset("Sliding", padding,
+      choice("stride", "stride", numberChoices(1, 3), inputs.stride, (v) => send(model, { stride: +v })),
       choice("dilation", "dilation", numberChoices(1, 4), inputs.dilation, (v) => send(model, { dilation: +v })));
     const sizes = fieldset("Lengths",
       choice("signal length", "length", numberChoices(2, 32), inputs.samples.length,
@@ -41,7 +49,9 @@ class Signal1d {
       choice("kernel taps", "taps", numberChoices(1, 7), inputs.kernel.length,
         (v) => send(model, { kernel: resizedList(inputs.kernel, +v), kernel_name: "custom" })));
     const box = h("div", "cs-controls");
-    box.append(kernelName, shape, sizes, resetButton(model, this.initial, () => { this.pinned = null; }));
+    const presets = h("div", "cs-control-group");
+    presets.append(kernelName, operation, errorSlot("operation"));
+    box.append(presets, shape, sizes, resetButton(model, this.initial, () => { this.pinned = null; }));
     return box;
   }
 
@@ -55,7 +65,10 @@ class Signal1d {
     const kernel = panel(`Kernel (${model.get("kernel").length} taps)`, "type to change a weight");
     kernel.slot.append(this.editableRow("kernel", "weight", "kernel"));
     kernel.box.append(errorSlot("kernel"));
-    const output = panel(`conv1d output (${model.get("output").length} samples)`, "click a sample to see how it is made");
+    const transposed = model.get("inputs").operation === "transposed";
+    const output = panel(`${transposed ? "conv_transpose1d" : "conv1d"} output (${model.get("output").length} samples)`,
+      transposed ? "each signal sample stamps the kernel onto the output, stride apart; click a sample to see the stamps that land on it"
+        : "click a sample to see how it is made");
     this.outputRow = numberGrid([model.get("output")], {
       role: "output", name: "output", kind: "button", small: true, label: indexLabel("output", true),
       onSelect: (r, c) => { this.pinned = c; this.applySelection(); },
@@ -133,7 +146,9 @@ class Signal1d {
   stepView(step) {
     const box = h("section", "cs-explain");
     box.setAttribute("aria-live", "polite");
-    box.append(h("h3", "", `How output[${step.index}] is computed`));
+    const transposed = this.model.get("inputs").operation === "transposed";
+    box.append(h("h3", "", `How output[${step.index}] is ${transposed ? "gathered from the stamps" : "computed"}`));
+    if (transposed && !step.taps.length) box.append(h("p", "cs-caption", "No stamp lands here: the stride leaves a gap, so the sample is 0."));
     const table = h("table", "cs-terms cs-signal-terms");
     const head = table.createTHead().insertRow();
     for (const text of ["tap", "sample", "value", "weight", "product"]) head.append(h("th", "", text));
@@ -142,7 +157,7 @@ class Signal1d {
       const row = body.insertRow();
       if (tap.padded) row.className = "cs-pad-row";
       const where = tap.padded ? `padding (${tap.position})` : `signal[${tap.position}]`;
-      for (const text of [`w[${k}]`, where, tap.value, tap.weight, tap.product]) row.append(h("td", "", text));
+      for (const text of [`w[${tap.tap ?? k}]`, where, tap.value, tap.weight, tap.product]) row.append(h("td", "", text));
     });
     const scroll = scrollRegion(table, `the products of output[${step.index}]`);
     const sum = h("p", "cs-sum");
