@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from convscope import conv2d
+from convscope.export import export_site
 from convscope.grad import conv2d_input, conv2d_weight
+from convscope.lessons import CONTENT
 from convscope.tracing.numbers import format_number
 from convscope.widgets.grad_check.variants import weight_gradient
 from convscope.widgets.grad_loss import autograd
@@ -19,6 +21,7 @@ from convscope.widgets.grad_loss import autograd
 from .conftest import Watch
 
 pytestmark = pytest.mark.browser
+widgets = pytest.importorskip("convscope.widgets")
 
 LESSON = "/lessons/how-a-kernel-learns"
 VIEW = "#widget-grad_weight-1"
@@ -224,3 +227,64 @@ def test_screenshots_at_1280_and_390_px(
             for name, selector in parts:
                 page.locator(selector).screenshot(path=screenshots / f"lesson3-{width}-{name}.png")
             assert overflow <= width, f"the page is {overflow} px wide on a {width} px screen"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "lesson3"
+    export_site(CONTENT / "how-a-kernel-learns.md", out)
+    return out
+
+
+def test_the_exported_lesson_explains_gradients_from_disk(
+    browser: Any, exported: Path, screenshots: Path
+) -> None:
+    watch = Watch(origin=exported.as_uri() + "/")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch.attach(page)
+    page.goto((exported / "how-a-kernel-learns.html").as_uri())
+    for selector in ALL:
+        page.wait_for_selector(f"{selector} .cs-controls")
+    expected = conv2d_weight(IMAGE, (2, 2), np.ones((3, 3), dtype=np.int64))
+    page.locator(f"{VIEW} [aria-label='weight[1, 1]: 2']").click()
+    assert page.locator(f"{VIEW} .cs-explain h3").inner_text().endswith(f"= {expected[1, 1]}")
+    page.locator(f"{VIEW} select[data-key='stride']").select_option("2")  # precomputed
+    strided = conv2d_weight(IMAGE, (2, 2), np.ones((2, 2), dtype=np.int64), stride=2)
+    wait_text(page, f"{VIEW} .cs-explain h3", f"∂L/∂weight[1, 1] = {strided[1, 1]}")
+    page.locator(f"{CHAIN} [data-key='kind-avg']").click()  # precomputed
+    wait_text(page, f"{CHAIN} .cs-grad-row", "0.25")
+    page.locator(f"{LEARN} [data-key='step']").click()  # the first step was computed ahead
+    wait_text(page, f"{LEARN} .cs-learn-numbers", "step 1 of")
+    page.locator(f"{LEARN} [data-key='step']").click()  # the next needs the engine
+    wait_text(page, f"{LEARN} [data-error-for='*']", "convscope serve")
+    page.screenshot(path=screenshots / "lesson3-exported.png", full_page=True)
+    context.close()
+    assert watch.problems == []
+
+
+def test_the_gradient_widgets_work_in_a_notebook(browser: Any, tmp_path: Path) -> None:
+    from .test_export_anywidget import contract_page
+
+    loss = widgets.GradLoss(LOSS_IMAGE, LOSS_KERNEL, TARGET)
+    learn = widgets.GradLearn()
+    watch = Watch(origin=tmp_path.as_uri() + "/")
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    watch.attach(page)
+    page.goto(contract_page(tmp_path, loss).as_uri())
+    page.wait_for_selector("body[data-ready='yes'] .cs-grad-row")
+    errors = conv2d(LOSS_IMAGE, LOSS_KERNEL) - np.array(TARGET)
+    expected = conv2d_weight(LOSS_IMAGE, (2, 2), errors)[1, 1]
+    page.locator(f"button[aria-label='∂L/∂weight[1, 1]: {format_number(expected)}']").click()
+    assert page.locator(".cs-explain .cs-sum").inner_text().endswith(f"= {expected}")
+    page.goto(contract_page(tmp_path, learn).as_uri())
+    page.wait_for_selector("body[data-ready='yes'] .cs-learn-numbers")
+    page.locator("[data-key='step']").click()
+    sent = page.evaluate("window.sent")
+    assert sent[-1]["steps"] == 1
+    learn.inputs = sent[-1]  # the kernel's side: the widget steps with its builder
+    page.evaluate("([key, value]) => window.kernelSays(key, value)", ["state", learn.state])
+    wait_text(page, ".cs-learn-numbers", "step 1 of")
+    context.close()
+    assert watch.problems == []

@@ -207,7 +207,7 @@ function imageDefaults(image) {
 }
 
 function staleNote() {
-  const note = h("p", "cs-stale-note", "Out of date: these results are from before your last change, which was refused (see the message by the control).");
+  const note = h("p", "cs-stale-note", "Out of date: your last change was not applied (see the message by the control), so these results are from before it.");
   note.hidden = true;
   note.setAttribute("role", "status");
   return note;
