@@ -11,6 +11,7 @@ import pytest
 from convscope.widgets.quick_check.variants import GENERATORS
 
 from .conftest import Watch
+from .warm import goto_when_ready
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def open_lesson(browser: Any, server_url: str, watch: Watch, width: int) -> Iter
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     watch.attach(page)
-    page.goto(server_url + LESSON)
+    goto_when_ready(page, server_url + LESSON)
     for selector in ALL:
         page.wait_for_selector(f"{selector} .cs-controls, {selector} .cs-question")
     yield page
@@ -64,7 +65,7 @@ def test_stride_and_same_padding_fill_in_the_size_formula(lesson: Any) -> None:
     assert "rows ⌊(6 + 1 + 1 − 3) ÷ 2⌋ + 1 = 3" in lesson.locator(f"{STRIDE} .cs-size").inner_text()
     # 'same' with a 4×4 kernel: one padded row above, two below
     assert "⌊(5 + 1 + 2 − 4) ÷ 1⌋ + 1 = 5" in lesson.locator(f"{SAME} .cs-size").inner_text()
-    lesson.locator(f"{STRIDE} [aria-label^='output row 1, column 1:']").click()
+    lesson.locator(f"{STRIDE} [aria-label^='output row 0, column 0:']").click()
     assert lesson.locator(f"{STRIDE} .cs-explain .cs-result").inner_text() == "9"  # 1 + 2 + 2 + 4
     assert lesson.locator(f"{STRIDE} .cs-in-window.cs-pad").count() == 5
 
@@ -76,7 +77,7 @@ def test_padding_modes_show_each_border(lesson: Any) -> None:
     assert texts(lesson, circular)[:4] == ["11", "12", "9", "10"]
     assert lesson.locator(f"{MODES} [data-mode='zeros'] .cs-pad").count() == 64 - 16
     assert lesson.locator(f"{MODES} .cs-padded-photo img").count() == 4
-    lesson.locator(f"{MODES} [aria-label='input row 1, column 1: 1']").fill("7")
+    lesson.locator(f"{MODES} [aria-label='input row 0, column 0: 1']").fill("7")
     lesson.keyboard.press("Enter")
     wait_text(lesson, f"{MODES} [data-mode='replicate'] .cs-cell", "7")
     assert texts(lesson, f"{MODES} [data-mode='replicate'] .cs-cell")[:3] == ["7", "7", "7"]
@@ -86,11 +87,11 @@ def test_padding_modes_show_each_border(lesson: Any) -> None:
 
 
 def test_pooling_explains_a_window_and_its_winner(lesson: Any) -> None:
-    lesson.locator(f"{POOL} [aria-label^='output row 1, column 2:']").click()
+    lesson.locator(f"{POOL} [aria-label^='output row 0, column 1:']").click()
     assert lesson.locator(f"{POOL} .cs-sum-text").inner_text() == "max(2, 9, 1, 2) = 9"
     assert lesson.locator(f"{POOL} .cs-role-input .cs-cell.cs-in-window").count() == 4
     winner = lesson.locator(f"{POOL} [aria-label^='input'].cs-winner")
-    assert winner.get_attribute("aria-label") == "input row 1, column 4: 9"
+    assert winner.get_attribute("aria-label") == "input row 0, column 3: 9"
     lesson.get_by_role("button", name="Average pooling").click()
     wait_text(lesson, f"{POOL} .cs-role-output", "3.75")
     assert texts(lesson, f"{POOL} .cs-role-output .cs-cell")[:3] == ["3.75", "3.5", "3.5"]
@@ -105,13 +106,13 @@ def test_transposed_scatter_steps_and_gather_agree(lesson: Any) -> None:
     step.click()
     wait_text(lesson, f"{TRANS} .cs-stamp-status", "stamp 2 of 4")
     # after the stamps of input 1 and 2: the first row is 1, 0, 1+2, 0, −1×2
-    assert texts(lesson, f"{TRANS} .cs-view [aria-label^='output row 1,']") == [
+    assert texts(lesson, f"{TRANS} .cs-view [aria-label^='output row 0,']") == [
         "1", "0", "1", "0", "−2"
     ]  # fmt: skip
     assert lesson.locator(f"{TRANS} .cs-stamped").count() == 9
     assert lesson.locator(f"{TRANS} .cs-stamping").count() == 1
     lesson.locator(f"{TRANS} button[data-key='all']").click()
-    lesson.locator(f"{TRANS} [aria-label^='gather output row 3, column 3:']").click()
+    lesson.locator(f"{TRANS} [aria-label^='gather output row 2, column 2:']").click()
     explain = lesson.locator(f"{TRANS} .cs-explain-slot")
     assert "1×1 + 2×0 + 3×(−1) + 4×1 = 2" in explain.locator(".cs-scatter-explain").inner_text()
     results = texts(lesson, f"{TRANS} .cs-explain-slot .cs-result")
@@ -130,12 +131,12 @@ def test_checkerboard_sides_tell_even_from_uneven(lesson: Any) -> None:
 def test_receptive_field_formula_and_engine_agree_and_follow_the_click(lesson: Any) -> None:
     rows = texts(lesson, f"{FIELD} tbody tr")
     assert rows[2].split("\t")[2:7] == ["8", "8", "2", "2", "✓ equal"]
-    lesson.locator(f"{FIELD} [aria-label^='last layer row 1, column 1']").click()
+    lesson.locator(f"{FIELD} [aria-label^='last layer row 0, column 0']").click()
     wait_text(lesson, f"{FIELD} .cs-region-text", "last layer[0, 0] (row 0, column 0")
     assert (
         "rows 0 to 7 and columns 0 to 7" in lesson.locator(f"{FIELD} .cs-region-text").inner_text()
     )
-    assert lesson.locator(f"{FIELD} [aria-label^='input row 1, column 1:']").inner_text() == "1"
+    assert lesson.locator(f"{FIELD} [aria-label^='input row 0, column 0:']").inner_text() == "1"
     lesson.locator(f"{FIELD} button[data-key='add']").click()
     lesson.wait_for_function(
         "s => document.querySelectorAll(s).length === 4", arg=f"{FIELD} tbody tr"
@@ -183,7 +184,7 @@ def test_pooling_rounds_up_and_counts_padding_as_torch_does(
     assert texts(lesson, output) == shown(pool.max_pool2d(x, 3, 2, ceil_mode=True))
     size = lesson.locator(f"{POOL} .cs-size").inner_text()
     assert "⌈(6 + 2×0 − 3) ÷ 2⌉ + 1 = 3 (rounding down gives only 2)" in size
-    lesson.locator(f"{POOL} [aria-label^='output row 1, column 3:']").click()
+    lesson.locator(f"{POOL} [aria-label^='output row 0, column 2:']").click()
     hanging = lesson.locator(f"{POOL} .cs-explain .cs-beyond.cs-in-window")
     assert hanging.count() == 3  # the window's third column lies past the edge
     assert lesson.locator(f"{POOL} .cs-explain .cs-result").inner_text() == "7"
@@ -197,7 +198,7 @@ def test_pooling_rounds_up_and_counts_padding_as_torch_does(
     lesson.locator(f"{POOL} select[data-key='kernel_size']").select_option("2")
     lesson.locator(f"{POOL} select[data-key='padding']").select_option("1")
     wait_text(lesson, POOL, "Average pooled (4×4)")
-    lesson.locator(f"{POOL} [aria-label^='output row 1, column 2:']").click()
+    lesson.locator(f"{POOL} [aria-label^='output row 0, column 1:']").click()
     for include, divisor in ((True, 4), (False, 2)):
         expected = pool.avg_pool2d(x, 2, 2, 1, count_include_pad=include)
         sum_text = f"(3 + 2) / {divisor} = {float(expected[0, 0, 0, 1]):g}"
@@ -224,7 +225,7 @@ def test_keyboard_reaches_every_widget_and_selects_a_pooled_cell(lesson: Any) ->
         if all(selector[1:] in reached for selector in ALL):
             break
     assert {selector[1:] for selector in ALL} <= reached
-    lesson.locator(f"{POOL} [aria-label^='output row 1, column 1:']").focus()
+    lesson.locator(f"{POOL} [aria-label^='output row 0, column 0:']").focus()
     lesson.keyboard.press("ArrowRight")
     lesson.keyboard.press("Enter")
     assert lesson.locator(f"{POOL} .cs-sum-text").inner_text() == "max(2, 9, 1, 2) = 9"
@@ -253,10 +254,10 @@ SHOTS = [
 
 
 def test_screenshots_of_every_section(lesson: Any, screenshots: Path) -> None:
-    lesson.locator(f"{POOL} [aria-label^='output row 2, column 2:']").click()
+    lesson.locator(f"{POOL} [aria-label^='output row 1, column 1:']").click()
     lesson.locator(f"{TRANS} button[data-key='step']").click()
     lesson.locator(f"{TRANS} button[data-key='step']").click()
-    lesson.locator(f"{TRANS} [aria-label^='output row 3, column 3:']").first.click()
+    lesson.locator(f"{TRANS} [aria-label^='output row 2, column 2:']").first.click()
     lesson.mouse.move(0, 0)
     for name, selector in SHOTS:
         lesson.locator(selector).screenshot(path=screenshots / f"lesson2-{name}.png")
@@ -267,7 +268,7 @@ def test_page_fits_a_390_px_phone(
 ) -> None:
     for page in open_lesson(browser, server_url, watch, 390):
         overflow = page.evaluate("document.documentElement.scrollWidth")
-        page.locator(f"{TRANS} [aria-label^='gather output row 3, column 3:']").click()
+        page.locator(f"{TRANS} [aria-label^='gather output row 2, column 2:']").click()
         page.locator(TRANS).screenshot(path=screenshots / "lesson2-390px-transposed.png")
         page.locator(FIELD).screenshot(path=screenshots / "lesson2-390px-receptive.png")
         page.screenshot(path=screenshots / "lesson2-390px-full.png", full_page=True)

@@ -71,14 +71,14 @@ def test_a_cut_off_formula_is_a_labelled_stop_that_says_it_scrolls(phone: Any) -
 def test_tapping_an_output_cell_brings_its_explanation_onto_the_screen(
     phone: Any, screenshots: Path
 ) -> None:
-    cell = phone.locator(f"{POOL} [aria-label^='output row 1, column 2:']")
+    cell = phone.locator(f"{POOL} [aria-label^='output row 0, column 1:']")
     cell.scroll_into_view_if_needed()
     cell.click()
     heading = phone.locator(f"{POOL} .cs-explain h3").first
     assert heading.inner_text() == "How output[0, 1] is computed (row 0, column 1, counting from 0)"
     phone.wait_for_function(ON_SCREEN, arg=heading.element_handle())
     phone.screenshot(path=screenshots / "lesson2-390px-pool-explained.png")
-    gather = phone.locator(f"{TRANS} [aria-label^='gather output row 3, column 3:']")
+    gather = phone.locator(f"{TRANS} [aria-label^='gather output row 2, column 2:']")
     gather.scroll_into_view_if_needed()
     gather.click()
     explained = phone.locator(f"{TRANS} .cs-explain-slot").first
@@ -86,6 +86,6 @@ def test_tapping_an_output_cell_brings_its_explanation_onto_the_screen(
 
 
 def test_receptive_field_counts_rows_and_columns_from_0(phone: Any) -> None:
-    phone.locator(f"{FIELD} [aria-label^='last layer row 1, column 1']").click()
+    phone.locator(f"{FIELD} [aria-label^='last layer row 0, column 0']").click()
     note = phone.locator(f"{FIELD} .cs-region-text")
     note.filter(has_text="last layer[0, 0] (row 0, column 0, counting from 0) sees").wait_for()

@@ -1,7 +1,8 @@
 // Grids of numbers as accessible cells, shared by the widgets.
 //
 // A grid is one tab stop: arrow keys move between its cells (roving tabindex), Home/End jump
-// to the row's ends. Every cell has a name a screen reader reads ("input row 2, column 3: 60").
+// to the row's ends. Every cell has a name a screen reader reads ("input row 2, column 3: 60",
+// counting from 0 like output[0, 0] everywhere in the lessons).
 // Cells are inputs (editable), buttons (selectable) or plain grid cells; the numbers arrive as
 // the strings the server wrote, so nothing here formats or computes.
 //
@@ -103,7 +104,7 @@ export function numberGrid(texts, options) {
   grid.setAttribute("role", "grid");
   grid.setAttribute("aria-label", options.gridLabel ?? options.name);
   grid.style.setProperty("--cols", String(texts[0]?.length ?? 0));
-  const label = options.label ?? ((r, c, text) => `${options.name} row ${r + 1}, column ${c + 1}: ${text}`);
+  const label = options.label ?? ((r, c, text) => `${options.name} row ${r}, column ${c}: ${text}`);
   const rows = grid.attachShadow({ mode: "open" });
   texts.forEach((row, r) => {
     const shownRow = rows.appendChild(contents("div", "row"));

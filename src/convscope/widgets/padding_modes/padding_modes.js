@@ -51,8 +51,8 @@ function modePanel(mode, offset) {
     role: "input", name: `${mode.mode}`, gridLabel: `padded with ${mode.mode}`, small: true,
     className: (r, c) => (mode.mask[r][c] ? "cs-pad" : ""),
     label: (r, c, text) => (mode.mask[r][c]
-      ? `${mode.mode} padding, row ${r - top + 1}, column ${c - left + 1}: ${text}`
-      : `${mode.mode} input row ${r - top + 1}, column ${c - left + 1}: ${text}`),
+      ? `${mode.mode} padding, padded row ${r}, column ${c}: ${text}`
+      : `${mode.mode} input row ${r - top}, column ${c - left}: ${text}`),
   }));
   box.append(slot);
   return box;

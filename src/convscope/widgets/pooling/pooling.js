@@ -172,7 +172,7 @@ const TAP_WORDS = { pad: "padding", beyond: "past the edge, empty" };
 
 /** Return a cell-label function that names padding and overhang cells for a screen reader. */
 function tapLabel(name, kinds) {
-  return (r, c, text) => `${name} row ${r + 1}, column ${c + 1}: ${TAP_WORDS[kinds[r][c]] ?? text}${kinds[r][c] === "pad" ? ` (${text})` : ""}`;
+  return (r, c, text) => `${name} row ${r}, column ${c}: ${TAP_WORDS[kinds[r][c]] ?? text}${kinds[r][c] === "pad" ? ` (${text})` : ""}`;
 }
 
 /** Return a labelled checkbox calling `onChange(checked)`. */

@@ -100,8 +100,8 @@ function maps(model) {
       kind: isLast ? "button" : "plain", small: true,
       className: (r, c) => `cs-heat-${map.levels[r][c]}${isLast && r === ci && c === cj ? " cs-current" : ""}`,
       label: isLast
-        ? (r, c) => `last layer row ${r + 1}, column ${c + 1}${r === ci && c === cj ? " (chosen)" : ""}`
-        : (r, c, text) => `${map.label.split(":")[0]} row ${r + 1}, column ${c + 1}: ${text} paths`,
+        ? (r, c) => `last layer row ${r}, column ${c}${r === ci && c === cj ? " (chosen)" : ""}`
+        : (r, c, text) => `${map.label.split(":")[0]} row ${r}, column ${c}: ${text} paths`,
       onSelect: (r, c) => send(model, { cell: [r, c] }),
     }));
     box.append(slot);
