@@ -224,6 +224,9 @@ function sumLine(step) {
 
 function termTable(step, headers, cells) {
   const wrap = h("div", "cs-term-scroll");
+  wrap.tabIndex = 0;  // it may scroll, so the keyboard must be able to reach it
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", `the products that make ${step.label}`);
   const table = h("table", "cs-terms");
   const head = h("tr");
   for (const text of headers) head.append(h("th", "", text));
