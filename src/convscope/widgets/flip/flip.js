@@ -73,7 +73,7 @@ function commutativity(model) {
   box.append(h("h3", "", "Does swapping a and b matter? (padding 'full')"));
   const zero = model.get("all_zero");
   if (zero) {
-    box.append(h("p", "cs-verdict cs-no", `${zero === "a and b" ? "a and b are" : `${zero} is`} all zeros, `
+    box.append(h("p", "cs-verdict", `${zero === "a and b" ? "a and b are" : `${zero} is`} all zeros, `
       + "so every product and every result is 0 whichever way round: this check cannot tell "
       + `whether the operations commute. Put some numbers other than 0 in ${zero} to see it.`));
   }
