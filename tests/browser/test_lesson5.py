@@ -169,6 +169,10 @@ def test_a_volume_cell_is_the_sum_of_its_slice_sums(lesson: Any) -> None:
     assert total.locator(".cs-result").inner_text() == format_number(expected)
     windows = lesson.locator(f"{VOLUME} .cs-in-window").count()
     assert windows == 8  # a 2×2 window on each of the two frames the 2×2×2 kernel reaches
+    formula = lesson.locator(f"{VOLUME} .cs-formula-text")
+    assert formula.inner_text().startswith("y₁₁₂ = w₀₀₀·x₁₁₂ + w₀₀₁·x₁₁₃")
+    lesson.locator(f"{VOLUME} [data-key='formula-substituted']").click()
+    assert formula.inner_text().endswith(f"= {format_number(expected)}")
 
 
 def test_a_quick_check_is_marked_by_the_engine(lesson: Any) -> None:

@@ -102,7 +102,9 @@ async def test_signal_outputs_equal_conv1d_and_each_step_sums_to_its_sample(
     client: httpx.AsyncClient, padding: str, dilation: int, kernel: list[float]
 ) -> None:
     body = {"kernel": kernel, "padding": padding, "dilation": dilation}
-    state = (await client.post("/api/widgets/signal_1d", json=body)).json()
+    response = await client.post("/api/widgets/signal_1d", json=body)
+    assert response.status_code == 200, response.text
+    state = response.json()
     ours = conv1d(temperature_series(), kernel, padding=padding, dilation=dilation)
     assert state["output"] == written(ours)
     for t, step in enumerate(state["steps"]):
@@ -238,6 +240,18 @@ async def test_volume_cells_equal_conv3d_and_torch(client: httpx.AsyncClient) ->
     assert state["output_shape"] == list(ours.shape) == [5, 6, 6]
     first = state["cells"][0]
     assert first["slices"][0]["padded"] and first["slices"][0]["sum"] == "0"
+    flat = ours.reshape(-1)
+    for cell, expected_value in zip(state["cells"], flat, strict=True):
+        terms = cell["formula"]["terms"]
+        assert sum(t["weight_value"] * t["cell_value"] for t in terms) == expected_value
+        z, i, j = cell["index"]
+        for term in terms:  # x[z + a − 1, i + m − 1, j + n − 1] meets w[a, m, n]
+            if term["cell"] is not None:
+                assert term["cell"] == [
+                    z + term["weight"][0] - 1,
+                    i + term["weight"][1] - 1,
+                    j + term["weight"][2] - 1,
+                ]
     torch = pytest.importorskip("torch")
     expected = torch.nn.functional.conv3d(
         torch.tensor(volume, dtype=torch.float64)[None, None],

@@ -70,3 +70,17 @@ export function scrollRegion(content, label) {
   box.append(content);
   return box;
 }
+
+/**
+ * Return an output's formula (the engine's `Formula.to_json()`) with a toggle between the
+ * names (`y₃ = w₀·x₃ + …`) and the numbers put in; `onMode(mode)` redraws with the new mode.
+ */
+export function formulaBox(formula, mode, onMode) {
+  const box = h("div", "cs-formula-box");
+  const pick = toggle("formula shown", "formula", [["symbolic", "In symbols"], ["substituted", "With the numbers"]],
+    mode, onMode);
+  box.append(h("h4", "", "As a formula"), pick, h("p", "cs-formula cs-formula-text", formula[mode]));
+  const padded = formula.terms.filter((term) => term.padded).length;
+  if (padded) box.append(h("p", "cs-caption", `${padded} of the terms multiply a zero the padding added (written ·0).`));
+  return box;
+}

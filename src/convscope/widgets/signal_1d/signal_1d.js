@@ -6,7 +6,7 @@
 
 import { appendEquation, choice, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
 import { fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
-import { indexLabel, mounted, scrollRegion, staleNote, svg, toggle } from "./_beyond.js";
+import { formulaBox, indexLabel, mounted, scrollRegion, staleNote, svg, toggle } from "./_beyond.js";
 
 const PRESETS = [["smooth", "Smoothing"], ["difference", "Difference"]];
 const PADDINGS = [["valid", "valid (none)"], ["same", "same"], ["causal", "causal (left only)"]];
@@ -169,14 +169,7 @@ class Signal1d {
   }
 
   formulaBox(formula) {
-    const box = h("div", "cs-formula-box");
-    const pick = toggle("formula shown", "formula", [["symbolic", "In symbols"], ["substituted", "With the numbers"]],
-      this.mode, (mode) => { this.mode = mode; this.applySelection(); });
-    const text = h("p", "cs-formula cs-formula-text", formula[this.mode]);
-    const padded = formula.terms.filter((term) => term.padded).length;
-    box.append(h("h4", "", "As a formula"), pick, text);
-    if (padded) box.append(h("p", "cs-caption", `${padded} of the terms multiply a zero the padding added (written ·0).`));
-    return box;
+    return formulaBox(formula, this.mode, (mode) => { this.mode = mode; this.applySelection(); });
   }
 }
 

@@ -4,7 +4,8 @@ The output is :func:`convscope.conv3d`'s. Each output cell is explained slice by
 kernel's slice ``a`` meets the volume's slice ``z + a − padding`` as an ordinary 2-D window,
 traced by :func:`convscope.trace` (so its products and sum are the 2-D engine's own), and the
 cell is the sum of those slice sums. A slice that falls in the depth padding holds only zeros.
-The builder checks that the slice sums add up to ``conv3d``'s number for every cell.
+The builder checks that the slice sums add up to ``conv3d``'s number for every cell, and
+writes each cell as a formula, ``y₁₁₂ = w₀₀₀·x₁₁₂ + …``, from the slices' traced terms.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import Field
 
 from ...engine import conv3d
 from ...tracing import trace
+from ...tracing.formula import Formula, Term, formula_of
 from ...tracing.numbers import format_number
 from ..base import Widget, WidgetInputs, grid, text_grid
 from ..field_errors import field_error
@@ -81,16 +83,30 @@ def _check_fits(inputs: Volume3dInputs) -> None:
         )
 
 
-def _slice_step(inputs: Volume3dInputs, z: int, a: int, i: int, j: int) -> dict[str, Any]:
-    """Return what kernel slice ``a`` adds to output ``(z, i, j)``: a traced 2-D window."""
+def _slice_step(
+    inputs: Volume3dInputs, z: int, a: int, i: int, j: int
+) -> tuple[dict[str, Any], list[Term]]:
+    """Return what kernel slice ``a`` adds to output ``(z, i, j)`` (a traced 2-D window) and
+    its terms, named in three dimensions: kernel slice first, then the volume's slice."""
     source = z + a - inputs.padding
     kernel = inputs.kernel[a]
-    if not 0 <= source < len(inputs.volume):  # a slice of depth padding: all zeros
+    padded = not 0 <= source < len(inputs.volume)  # a slice of depth padding: all zeros
+    if padded:
         zeros = [[0] * len(kernel[0]) for _ in kernel]
-        step = trace(zeros, kernel).at(0, 0)
-        return {"slice": source, "padded": True, **_step_numbers(step)}
-    step = trace(inputs.volume[source], kernel, padding=inputs.padding).at(i, j)
-    return {"slice": source, "padded": False, **_step_numbers(step)}
+        traced, at = trace(zeros, kernel), (0, 0)
+    else:
+        traced, at = trace(inputs.volume[source], kernel, padding=inputs.padding), (i, j)
+    terms = [
+        Term(
+            (a, *term.weight),
+            None if padded or term.cell is None else (source, *term.cell),
+            term.weight_value,
+            term.cell_value,
+            padded or term.padded,
+        )
+        for term in formula_of(traced, *at).terms
+    ]
+    return {"slice": source, "padded": padded, **_step_numbers(traced.at(*at))}, terms
 
 
 def _step_numbers(step: Any) -> dict[str, Any]:
@@ -108,15 +124,19 @@ def _step_numbers(step: Any) -> dict[str, Any]:
 
 def _cell(inputs: Volume3dInputs, output: np.ndarray[Any, Any], index: tuple[int, ...]) -> Any:
     z, i, j = index
-    slices = [_slice_step(inputs, z, a, i, j) for a in range(len(inputs.kernel))]
+    parts = [_slice_step(inputs, z, a, i, j) for a in range(len(inputs.kernel))]
+    slices = [part for part, _ in parts]
     total = sum(part.pop("sum_value") for part in slices)
     if not np.isclose(total, output[z, i, j], rtol=1e-12, atol=1e-9):
         raise AssertionError(f"slice sums of {index} add to {total}, conv3d gave {output[index]}")
+    result = output[z, i, j].item()
+    formula = Formula(index, tuple(term for _, terms in parts for term in terms), None, result)
     return {
         "index": list(index),
         "slices": slices,
         "total_text": " + ".join(part["sum"] for part in slices),
-        "result": format_number(output[z, i, j].item()),
+        "result": format_number(result),
+        "formula": formula.to_json(),
     }
 
 

@@ -5,7 +5,7 @@
 
 import { choice, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
 import { fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
-import { mounted, staleNote } from "../signal_1d/_beyond.js";
+import { formulaBox, mounted, staleNote } from "../signal_1d/_beyond.js";
 
 /** Return a cell-label function for slice `z` of `name`: "volume[1, 2, 3]: 9". */
 function sliceLabel(name, z) {
@@ -18,6 +18,7 @@ class Volume3d {
     this.el = el;
     this.initial = structuredClone(model.get("inputs"));
     this.pinned = null;  // [z, i, j] of the output cell being explained
+    this.mode = "symbolic";  // the formula in names, or with the numbers in
   }
 
   draw() {
@@ -134,7 +135,7 @@ class Volume3d {
     });
     const total = h("p", "cs-sum cs-volume-total");
     total.append(`slice sums: ${cell.total_text} = `, h("span", "cs-result", cell.result));
-    box.append(row, total);
+    box.append(row, total, formulaBox(cell.formula, this.mode, (mode) => { this.mode = mode; this.applySelection(); }));
     return box;
   }
 }
