@@ -100,9 +100,22 @@ export function result(node) {
  * described as out of date, and the widget's next redraw replaces them, marks and all.
  */
 export function staleOnRefusal(model, el) {
-  const mark = () => markStale(el, [...el.querySelectorAll("[data-result]")]);
+  const mark = () => {
+    const results = [...el.querySelectorAll("[data-result]")];
+    if (results.length) markStale(el, results, { noteBefore: noteBefore(el, results) });
+  };
   model.on("error", mark);
   return () => model.off("error", mark);
+}
+
+// The note goes between the widget's blocks, never inside a row of panels: before the first
+// result that is a block of its own, or else before the block holding the first result.
+function noteBefore(el, results) {
+  const own = results.find((node) => node.parentElement === el);
+  if (own) return own;
+  let block = results[0];
+  while (block.parentElement && block.parentElement !== el) block = block.parentElement;
+  return block;
 }
 
 /**
