@@ -12,6 +12,7 @@ learner's own words say why.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...engine import conv2d
 from ...kernels import KERNELS
 from ...learn import LESSON_IMAGE, KernelLearner
+from ...learn.problem import largest_curvature, safe_learning_rate
 from ...tracing.numbers import format_number
 from ..base import Widget, WidgetInputs, grid, text_grid
 from ..field_errors import field_error
@@ -125,16 +127,27 @@ def _fresh(inputs: GradLearnInputs) -> KernelLearner:
     )
 
 
-def _resumed(inputs: GradLearnInputs, fresh: KernelLearner) -> KernelLearner:
-    """Return the learner the page's state describes, under the page's current choices."""
+def _learner(inputs: GradLearnInputs) -> KernelLearner:
+    """Return a new learner, or the one the page's state describes under its current choices."""
     saved = inputs.learner
     if saved is None:
-        return fresh
-    if np.shape(saved.kernel) != fresh.kernel.shape or np.shape(saved.velocity) != np.shape(
-        saved.kernel
-    ):
+        return _fresh(inputs)
+    target = KERNELS[inputs.target].values
+    if np.shape(saved.kernel) != target.shape or np.shape(saved.velocity) != target.shape:
         raise field_error("learner", _DOES_NOT_FIT)
-    history = fresh.history.to_json() | {
+    settings = {
+        "target": inputs.target,
+        "image": _image(inputs.image),
+        "learning_rate": inputs.learning_rate,
+        "momentum": inputs.momentum,
+        "start": inputs.start,
+        "crop": None if inputs.image == "lesson" else CROP,
+        "batch": inputs.batch,
+        "seed": inputs.seed,
+    }
+    history = {
+        "target": target.tolist(),
+        "target_output": None,  # the page's target output is drawn from the target itself
         "losses": saved.losses,
         "kernels": [],
         "biases": [],
@@ -144,10 +157,8 @@ def _resumed(inputs: GradLearnInputs, fresh: KernelLearner) -> KernelLearner:
         "message": saved.message,
         "converged_at": saved.converged_at,
     }
-    state = fresh.state() | saved.model_dump(exclude={"losses", "status", "message"})
-    state["random"] = saved.random.model_dump()
-    state["history"] = history
-    state["settings"]["image"] = fresh.image  # the array itself: no round trip through lists
+    state = saved.model_dump(exclude={"losses", "status", "message", "converged_at"})
+    state |= {"settings": settings, "history": history}
     try:
         return KernelLearner.from_state(state)
     except (ValueError, TypeError, KeyError):
@@ -174,16 +185,26 @@ def _learner_state(learner: KernelLearner) -> dict[str, Any]:
     }
 
 
+def _centre(image: str) -> NDArray[np.float64]:
+    top = (PHOTO_SIDE - SHOWN_SIDE) // 2
+    return _image(image)[top : top + SHOWN_SIDE, top : top + SHOWN_SIDE]
+
+
+@lru_cache(maxsize=64)
+def _target_picture(image: str, target: str) -> tuple[str, float]:
+    """Return the photo's centre through the target kernel, and the scale both are drawn on."""
+    wanted = conv2d(_centre(image), KERNELS[target].values)
+    scale = float(np.abs(wanted).max()) or 1.0
+    return png_url(_grey(wanted, scale)), scale
+
+
 def _pictures(learner: KernelLearner, inputs: GradLearnInputs) -> dict[str, Any] | None:
     """Return the photo's centre through the target and through the kernel now, or None."""
     if inputs.image == "lesson":
         return None
-    image = _image(inputs.image)
-    top = (PHOTO_SIDE - SHOWN_SIDE) // 2
-    centre = image[top : top + SHOWN_SIDE, top : top + SHOWN_SIDE]
-    wanted, now = conv2d(centre, learner.target), conv2d(centre, learner.kernel)
-    scale = float(np.abs(wanted).max()) or 1.0  # both drawn on the target's scale
-    return {"target": png_url(_grey(wanted, scale)), "now": png_url(_grey(now, scale))}
+    wanted, scale = _target_picture(inputs.image, inputs.target)
+    now = conv2d(_centre(inputs.image), learner.kernel)
+    return {"target": wanted, "now": png_url(_grey(now, scale))}
 
 
 def _grey(values: NDArray[Any], scale: float) -> NDArray[np.uint8]:
@@ -194,9 +215,9 @@ def _grey(values: NDArray[Any], scale: float) -> NDArray[np.uint8]:
 
 def _outputs(learner: KernelLearner, inputs: GradLearnInputs) -> dict[str, Any] | None:
     """Return the lesson grid's output now and its target output, as the page writes them."""
-    target = learner.history.target_output
-    if inputs.image != "lesson" or target is None:
+    if inputs.image != "lesson":
         return None
+    target = conv2d(learner.image, learner.target)
     now = conv2d(learner.image, learner.kernel) + learner.bias
     return {"now": text_grid(np.round(now, 3).tolist()), "target": text_grid(target.tolist())}
 
@@ -227,8 +248,7 @@ def build_state(inputs: GradLearnInputs) -> dict[str, Any]:
     >>> state["step"], state["kernel"][0]
     (3, ['−0.6857', '−0.0205', '0.9023'])
     """
-    fresh = _fresh(inputs)
-    learner = _resumed(inputs, fresh)
+    learner = _learner(inputs)
     made, note = _run(learner, inputs.steps)
     history = learner.history
     gap = float(np.abs(learner.kernel - learner.target).max())
@@ -246,7 +266,7 @@ def build_state(inputs: GradLearnInputs) -> dict[str, Any]:
         "message": history.message or note,
         "note": note,
         "converged_at": history.converged_at,
-        "safe_rate": format_number(_safe(learner)),
+        "safe_rate": format_number(_safe_rate(inputs.image, inputs.target, inputs.momentum)),
         "curve": loss_curve(history.losses, MAX_STEPS),
         "outputs": _outputs(learner, inputs),
         "pictures": _pictures(learner, inputs),
@@ -254,8 +274,11 @@ def build_state(inputs: GradLearnInputs) -> dict[str, Any]:
     }
 
 
-def _safe(learner: KernelLearner) -> float:
-    rate = learner.safe_learning_rate()
+@lru_cache(maxsize=256)
+def _safe_rate(image: str, target: str, momentum: float) -> float:
+    """Return 2(1 + momentum)/λ_max for the whole image: no rate below it can diverge."""
+    shape = KERNELS[target].values.shape
+    rate = safe_learning_rate(largest_curvature(_image(image)[None, None], shape, False), momentum)
     return rate if math.isfinite(rate) else 0.0
 
 
