@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
-from convscope.cli import _register, app, serving
+from convscope.cli import _register, app, server_process
 from convscope.lessons.sources import LessonLibrary
 from convscope.web import create_app
 from convscope.web.limits import TimeLimit
@@ -35,8 +35,8 @@ def _listening() -> tuple[socket.socket, int]:
 def test_a_taken_port_is_named_with_the_next_free_one() -> None:
     listener, port = _listening()
     with listener:
-        message = serving.port_taken_message("127.0.0.1", port)
-        suggested = serving.next_free_port("127.0.0.1", port)
+        message = server_process.port_taken_message("127.0.0.1", port)
+        suggested = server_process.next_free_port("127.0.0.1", port)
     assert message.startswith(f"port {port} on 127.0.0.1 is already in use")
     assert suggested is not None and f"try --port {suggested}" in message
     assert suggested > port
@@ -54,8 +54,8 @@ def test_serve_on_a_taken_port_says_so_instead_of_a_traceback() -> None:
 def test_no_browser_prints_the_address_to_open(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(serving.webbrowser, "open", lambda url: False)
-    serving.open_browser("http://127.0.0.1:8000/")
+    monkeypatch.setattr(server_process.webbrowser, "open", lambda url: False)
+    server_process.open_browser("http://127.0.0.1:8000/")
     assert "open http://127.0.0.1:8000/ in one yourself" in capsys.readouterr().out
 
 
@@ -71,16 +71,16 @@ def test_no_browser_prints_the_address_to_open(
     ],
 )
 def test_code_runs_only_on_loopback_unless_allowed(host: str, allow_code: bool, runs: bool) -> None:
-    assert serving.code_runs_for(host, allow_code) is runs
+    assert server_process.code_runs_for(host, allow_code) is runs
 
 
 def test_each_worker_builds_the_app_the_command_chose(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     (tmp_path / "mine.md").write_text("# Mine\n\nHello.\n", encoding="utf-8")
-    monkeypatch.setenv(serving.LESSONS_VARIABLE, str(tmp_path))
-    monkeypatch.setenv(serving.CODE_VARIABLE, "off")
-    built = serving.app_from_environment()
+    monkeypatch.setenv(server_process.LESSONS_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(server_process.CODE_VARIABLE, "off")
+    built = server_process.app_from_environment()
     assert built.state.code_runs is False
     assert built.state.lessons == LessonLibrary.at(tmp_path)
 
@@ -138,7 +138,7 @@ async def test_serving_never_writes_the_teacher_s_lesson_files(tmp_path: Path) -
 
 @pytest.mark.skipif(not CONVSCOPE.exists(), reason="the convscope script is not installed")
 def test_two_workers_serve_and_ctrl_c_stops_them_quietly() -> None:
-    port = serving.next_free_port("127.0.0.1", 20000 + os.getpid() % 20000) or 0
+    port = server_process.next_free_port("127.0.0.1", 20000 + os.getpid() % 20000) or 0
     command = [str(CONVSCOPE), "serve", "--no-open", "--workers", "2", "--port", str(port)]
     server = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from convscope.cli import _register, app, serving
+from convscope.cli import _register, app, server_process
 from convscope.cli.serve import free_port, lesson_url
 
 CONVSCOPE = Path(sys.executable).with_name("convscope")
@@ -46,8 +46,8 @@ def test_a_port_that_accepts_but_does_not_answer_is_not_ready() -> None:
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen()
-        assert not serving.answers("127.0.0.1", silent.getsockname()[1], timeout=0.3)
-    assert not serving.answers("127.0.0.1", free_port("127.0.0.1"), timeout=0.3)
+        assert not server_process.answers("127.0.0.1", silent.getsockname()[1], timeout=0.3)
+    assert not server_process.answers("127.0.0.1", free_port("127.0.0.1"), timeout=0.3)
 
 
 def test_the_ready_step_waits_until_a_page_request_is_answered(
@@ -55,16 +55,16 @@ def test_the_ready_step_waits_until_a_page_request_is_answered(
 ) -> None:
     replies = iter([False, False, True])
     asked: list[str] = []
-    monkeypatch.setattr(serving, "answers", lambda host, port: next(replies))
-    serving.when_answering("0.0.0.0", 8000, lambda: asked.append("ready")).join(timeout=5)
+    monkeypatch.setattr(server_process, "answers", lambda host, port: next(replies))
+    server_process.when_answering("0.0.0.0", 8000, lambda: asked.append("ready")).join(timeout=5)
     assert asked == ["ready"]
-    assert serving.probe_address("0.0.0.0") == "127.0.0.1"
-    assert serving.probe_address("::") == "::1"
+    assert server_process.probe_address("0.0.0.0") == "127.0.0.1"
+    assert server_process.probe_address("::") == "::1"
 
 
 @pytest.mark.skipif(not CONVSCOPE.exists(), reason="the convscope script is not installed")
 def test_serve_prints_its_address_only_once_the_page_answers() -> None:
-    port = serving.next_free_port("127.0.0.1", 30000 + os.getpid() % 20000) or 0
+    port = server_process.next_free_port("127.0.0.1", 30000 + os.getpid() % 20000) or 0
     command = [str(CONVSCOPE), "serve", "--no-open", "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:

@@ -145,7 +145,7 @@ def test_builtin_pages_do_not_poll_for_changes() -> None:
 def test_terminal_gets_each_mistake_once_and_hears_when_they_are_fixed(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from convscope.cli.serve import MistakeReporter, check_lessons
+    from convscope.cli.lesson_mistakes import MistakeReporter, check_lessons
 
     report = MistakeReporter()
     library = LessonLibrary.at(folder)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from convscope.cli.serve import MistakeReporter, check_lessons
+from convscope.cli.lesson_mistakes import MistakeReporter, check_lessons
 from convscope.export import export_site
 from convscope.export.variants import unpack
 from convscope.lessons.sources import LessonLibrary

@@ -22,10 +22,10 @@ from typing import Annotated
 
 import typer
 
-from ..lessons import Lesson
 from ..lessons.sources import LessonLibrary
 from . import app
-from .serving import open_browser as open_in_browser
+from .lesson_mistakes import MistakeReporter, check_lessons
+from .server_process import open_browser as open_in_browser
 
 
 def free_port(host: str) -> int:
@@ -43,24 +43,6 @@ def lesson_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-class MistakeReporter:
-    """Prints a lesson's directive mistakes when they change, and says when they are fixed."""
-
-    def __init__(self) -> None:
-        self._last: dict[str, list[str]] = {}
-
-    def __call__(self, lesson: Lesson) -> None:
-        """Print ``lesson``'s mistakes unless they are the ones printed last time."""
-        before = self._last.get(lesson.slug, [])
-        if lesson.errors == before:
-            return
-        self._last[lesson.slug] = list(lesson.errors)
-        for line in lesson.errors:
-            typer.secho(f"lesson mistake: {line}", fg=typer.colors.RED, err=True)
-        if not lesson.errors:
-            typer.secho(f"{lesson.slug}: no mistakes left", fg=typer.colors.GREEN, err=True)
-
-
 def _library(path: Path | None) -> LessonLibrary | None:
     if path is None:
         return None
@@ -68,14 +50,6 @@ def _library(path: Path | None) -> LessonLibrary | None:
         return LessonLibrary.at(path)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="PATH") from error
-
-
-def check_lessons(library: LessonLibrary, report: MistakeReporter) -> int:
-    """Render every lesson in ``library`` once, report its mistakes, and return how many."""
-    lessons = [library.render(slug) for slug in library.slugs()]
-    for lesson in lessons:
-        report(lesson)
-    return sum(len(lesson.errors) for lesson in lessons)
 
 
 @app.command()
@@ -118,7 +92,7 @@ def serve(
     """Serve the interactive lessons (or your own lesson file or folder) in the browser."""
     from ..web import create_app
     from ..web.hosts import allowed_hosts
-    from .serving import (
+    from .server_process import (
         code_runs_for,
         port_is_free,
         port_taken_message,
@@ -162,7 +136,7 @@ def serve(
 def _say_walls(host: str) -> None:
     """Print which walls the sandbox raises here, and what that means for the code box."""
     from ..tracing.sandbox import probe_walls
-    from .serving import is_loopback
+    from .server_process import is_loopback
 
     walls = probe_walls()
     typer.echo(f"sandbox for edited code: {walls.summary()}")

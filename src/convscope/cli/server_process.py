@@ -35,7 +35,7 @@ LESSONS_VARIABLE = "CONVSCOPE_SERVE_LESSONS"
 CODE_VARIABLE = "CONVSCOPE_SERVE_CODE"
 HOST_VARIABLE = "CONVSCOPE_SERVE_HOST"
 NAMES_VARIABLE = "CONVSCOPE_SERVE_NAMES"
-FACTORY = "convscope.cli.serving:app_from_environment"
+FACTORY = "convscope.cli.server_process:app_from_environment"
 _SEARCHED_PORTS = 50
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 _PR_SET_DUMPABLE = 4  # prctl's option (linux/prctl.h)
@@ -172,7 +172,7 @@ def app_from_environment() -> FastAPI:
     from ..lessons.sources import LessonLibrary
     from ..web import create_app
     from ..web.pages import warm_up
-    from .serve import MistakeReporter
+    from .lesson_mistakes import MistakeReporter
 
     path = os.environ.get(LESSONS_VARIABLE, "")
     library = LessonLibrary.at(Path(path)) if path else None
