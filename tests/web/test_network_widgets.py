@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+import httpx
 import numpy as np
 import pytest
 
@@ -194,3 +195,27 @@ def test_an_explained_activation_equals_torchs() -> None:
         picked = dict(zip(("channel", "row", "col"), cell, strict=True))
         step = MAPS.state({"pixels": SEVEN, "layer": layer, **picked})["explanation"]
         np.testing.assert_allclose(step["z_value"], float(theirs[0][cell]), rtol=1e-12, atol=1e-12)
+
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "status"),
+    [
+        ("network_maps", {"example": 1, "layer": "pool1", "channel": 2, "row": 1, "col": 1}, 200),
+        ("network_maps", {"pixels": SEVEN}, 200),
+        ("network_maps", {"pixels": [[99] * 8] * 8}, 422),
+        ("network_maps", {"example": 10}, 422),
+        ("network_maps", {"example": 1, "secret": 1}, 422),
+        ("first_filters", {"filter": 7}, 200),
+        ("first_filters", {"filter": 8}, 422),
+    ],
+)
+async def test_the_routes_answer_and_refuse(
+    client: httpx.AsyncClient, name: str, body: dict[str, Any], status: int
+) -> None:
+    answer = await client.post(f"/api/widgets/{name}", json=body)
+    assert answer.status_code == status, answer.text
+    if status == 422:
+        assert answer.json()["detail"]

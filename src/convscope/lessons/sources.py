@@ -23,6 +23,7 @@ COURSE_ORDER = (
     "convolution",
     "stride-padding-pooling",
     "how-a-kernel-learns",
+    "a-network-layer-by-layer",
     "beyond-the-image",
 )
 """The shipped lessons' reading order; a teacher's lessons are read in file-name order."""

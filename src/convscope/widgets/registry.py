@@ -15,6 +15,7 @@ from . import (
     channels,
     checkerboard,
     code_trace,
+    first_filters,
     flip,
     gallery,
     grad_chain,
@@ -23,6 +24,7 @@ from . import (
     grad_loss,
     grad_weight,
     groups,
+    network_maps,
     padding_modes,
     params,
     pooling,
@@ -52,10 +54,11 @@ FIRST_LESSON = (
 )
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
 THIRD_LESSON = (grad_weight, grad_loss, grad_learn, grad_chain, grad_check)
+NETWORK_LESSON = (network_maps, first_filters)
 BEYOND_LESSON = (signal_1d, causal_tree, groups, volume_3d, beyond_check)
 WIDGETS: dict[str, Widget] = {
     module.WIDGET.name: module.WIDGET
-    for module in (*FIRST_LESSON, *SECOND_LESSON, *THIRD_LESSON, *BEYOND_LESSON)
+    for module in (*FIRST_LESSON, *SECOND_LESSON, *THIRD_LESSON, *NETWORK_LESSON, *BEYOND_LESSON)
 }
 """Every widget by its directive name, in the order the lessons first place them."""
 

@@ -42,7 +42,7 @@ class NetworkView {
     select.dataset.key = "example";
     select.append(new Option("— your drawing —", ""));
     for (const { digit, index } of this.model.get("examples")) {
-      select.append(new Option(`a held-out ${digit} (image ${index} of the held-out set)`, String(digit)));
+      select.append(new Option(`a held-out ${digit} (no. ${index})`, String(digit)));
     }
     select.value = inputs.example === null ? "" : String(inputs.example);
     select.addEventListener("change", () => {
