@@ -19,7 +19,8 @@ from pydantic import Field
 from ...engine import conv3d
 from ...tracing import trace
 from ...tracing.formula import Formula, Term, formula_of
-from ...tracing.numbers import format_number
+from ...tracing.numbers import format_number, jsonable
+from ...tracing.step import ConvTrace
 from ..base import Widget, WidgetInputs, grid, text_grid
 from ..field_errors import field_error
 
@@ -83,19 +84,31 @@ def _check_fits(inputs: Volume3dInputs) -> None:
         )
 
 
+Traces = dict[tuple[int, int], ConvTrace]
+
+
+def _traced(inputs: Volume3dInputs, source: int, a: int, traces: Traces) -> ConvTrace:
+    """Return the 2-D trace of kernel slice ``a`` over volume slice ``source`` (all zeros for a
+    slice of depth padding), computed once per pair and reused for every output cell."""
+    if (source, a) not in traces:
+        kernel = inputs.kernel[a]
+        if 0 <= source < len(inputs.volume):
+            traces[source, a] = trace(inputs.volume[source], kernel, padding=inputs.padding)
+        else:
+            traces[source, a] = trace([[0] * len(kernel[0]) for _ in kernel], kernel)
+    return traces[source, a]
+
+
 def _slice_step(
-    inputs: Volume3dInputs, z: int, a: int, i: int, j: int
+    inputs: Volume3dInputs, index: tuple[int, int, int], a: int, traces: Traces
 ) -> tuple[dict[str, Any], list[Term]]:
-    """Return what kernel slice ``a`` adds to output ``(z, i, j)`` (a traced 2-D window) and
-    its terms, named in three dimensions: kernel slice first, then the volume's slice."""
+    """Return what kernel slice ``a`` adds to output ``index`` (a traced 2-D window) and its
+    terms, named in three dimensions: kernel slice first, then the volume's slice."""
+    z, i, j = index
     source = z + a - inputs.padding
-    kernel = inputs.kernel[a]
     padded = not 0 <= source < len(inputs.volume)  # a slice of depth padding: all zeros
-    if padded:
-        zeros = [[0] * len(kernel[0]) for _ in kernel]
-        traced, at = trace(zeros, kernel), (0, 0)
-    else:
-        traced, at = trace(inputs.volume[source], kernel, padding=inputs.padding), (i, j)
+    traced = _traced(inputs, source, a, traces)
+    at = (0, 0) if padded else (i, j)
     terms = [
         Term(
             (a, *term.weight),
@@ -122,9 +135,14 @@ def _step_numbers(step: Any) -> dict[str, Any]:
     }
 
 
-def _cell(inputs: Volume3dInputs, output: np.ndarray[Any, Any], index: tuple[int, ...]) -> Any:
+def _cell(
+    inputs: Volume3dInputs,
+    output: np.ndarray[Any, Any],
+    index: tuple[int, int, int],
+    traces: Traces,
+) -> dict[str, Any]:
     z, i, j = index
-    parts = [_slice_step(inputs, z, a, i, j) for a in range(len(inputs.kernel))]
+    parts = [_slice_step(inputs, index, a, traces) for a in range(len(inputs.kernel))]
     slices = [part for part, _ in parts]
     total = sum(part.pop("sum_value") for part in slices)
     if not np.isclose(total, output[z, i, j], rtol=1e-12, atol=1e-9):
@@ -136,7 +154,30 @@ def _cell(inputs: Volume3dInputs, output: np.ndarray[Any, Any], index: tuple[int
         "slices": slices,
         "total_text": " + ".join(part["sum"] for part in slices),
         "result": format_number(result),
-        "formula": formula.to_json(),
+        "formula": _formula_json(formula),
+    }
+
+
+def _formula_json(formula: Formula) -> dict[str, Any]:
+    """Return the formula as ``Formula.to_json`` does, less each term's own two texts: a
+    volume has hundreds of terms and the page shows only the whole formula's."""
+    terms = [
+        {
+            "weight": list(term.weight),
+            "cell": None if term.cell is None else list(term.cell),
+            "weight_value": jsonable(term.weight_value),
+            "cell_value": jsonable(term.cell_value),
+            "padded": term.padded,
+        }
+        for term in formula.terms
+    ]
+    return {
+        "output": list(formula.output),
+        "terms": terms,
+        "bias": None,
+        "result": jsonable(formula.result),
+        "symbolic": formula.symbolic(),
+        "substituted": formula.substituted(),
     }
 
 
@@ -154,6 +195,7 @@ def build_state(inputs: Volume3dInputs) -> dict[str, Any]:
     _check_fits(inputs)
     output = conv3d(inputs.volume, inputs.kernel, padding=inputs.padding)
     depth, rows, cols = output.shape
+    traces: Traces = {}
     return {
         "inputs": inputs.model_dump(),
         "volume": text_grid(inputs.volume),
@@ -161,7 +203,7 @@ def build_state(inputs: Volume3dInputs) -> dict[str, Any]:
         "output": text_grid(output.tolist()),
         "output_shape": [depth, rows, cols],
         "cells": [
-            _cell(inputs, output, (z, i, j))
+            _cell(inputs, output, (z, i, j), traces)
             for z in range(depth)
             for i in range(rows)
             for j in range(cols)
