@@ -11,6 +11,7 @@ import pytest
 
 from convscope import conv2d, learn_kernel
 from convscope.grad import avg_pool2d_input, conv2d_input, conv2d_weight, max_pool2d_input
+from convscope.lessons import render_lesson
 from convscope.tracing.numbers import format_number
 from convscope.widgets.grad_check.variants import GENERATORS as GRAD_QUESTIONS
 from convscope.widgets.grad_learn import MAX_STEPS
@@ -351,3 +352,19 @@ def test_quick_check_answers_are_the_engines() -> None:
     out = np.ones((size - k + 1,) * 2, dtype=np.int64)
     grads = conv2d_input((size, size), np.ones((k, k), dtype=np.int64), out)
     assert GRAD_QUESTIONS["input_gradient"](4).answer == grads[cell["cell"]]
+
+
+def test_the_lesson_renders_every_gradient_widget_without_a_mistake() -> None:
+    lesson = render_lesson("how-a-kernel-learns")
+    assert lesson.errors == []
+    assert lesson.title == "How a kernel learns"
+    assert lesson.widgets == [
+        "grad_weight",
+        "grad_loss",
+        "grad_learn",
+        "grad_chain",
+        "grad_check",
+        "grad_check",
+        "grad_check",
+    ]
+    assert "66 steps" in lesson.html  # the prose's promise, which the route test checks
