@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["convscope.export.variants", "convscope.lessons.sources", "convscope.jupyter"]
+MODULES = ["convscope.export.precomputed", "convscope.lessons.sources", "convscope.jupyter"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from convscope.cli import _register, app
 from convscope.export import export_site, files
 from convscope.export.files import write_atomic
-from convscope.export.variants import canonical, field_values, state_table, unpack
+from convscope.export.precomputed import canonical, field_values, state_table, unpack
 from convscope.widgets.bundle import bundle_module
 from convscope.widgets.registry import WIDGETS
 

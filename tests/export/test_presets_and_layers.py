@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from convscope.export.precomputed import canonical, engine_fields, preset_changes, state_table
 from convscope.export.site import OFFLINE_NOTE, _marked
-from convscope.export.variants import canonical, engine_fields, preset_changes, state_table
 from convscope.lessons import Lesson, PlacedWidget
 from convscope.lessons.sources import LessonLibrary
 from convscope.widgets.registry import WIDGETS

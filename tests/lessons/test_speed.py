@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from convscope import conv2d
 from convscope.export import export_site
-from convscope.export.variants import unpack
+from convscope.export.precomputed import unpack
 from convscope.widgets import speed as speed_widget
 from convscope.widgets.registry import WIDGETS
 from convscope.widgets.speed import timing as speed

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from convscope.export.variants import state_table
+from convscope.export.precomputed import state_table
 from convscope.lessons import Lesson, render_lesson_text
 from convscope.widgets import question_key
 from convscope.widgets.own_question import MAX_SEALED_CHARS, seal_question

@@ -10,7 +10,7 @@ import pytest
 
 from convscope.cli.lesson_mistakes import MistakeReporter, check_lessons
 from convscope.export import export_site
-from convscope.export.variants import unpack
+from convscope.export.precomputed import unpack
 from convscope.lessons.sources import LessonLibrary
 
 LESSON = """# Windows

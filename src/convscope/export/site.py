@@ -30,7 +30,7 @@ from ..widgets.bundle import STATIC, bundle_file, bundle_module, data_url
 from ..widgets.media import MediaFolder
 from ..widgets.registry import WIDGETS, Widget
 from .files import prepare_folder, refuse_links, write_atomic
-from .variants import engine_fields, pack, state_table
+from .precomputed import engine_fields, pack, state_table
 
 PALETTE = Path(__file__).resolve().parents[1] / "data" / "palette.css"
 STYLESHEETS = [PALETTE, *sorted((STATIC / "css").glob("*.css"))]
