@@ -193,3 +193,41 @@ def test_screenshots_and_nothing_wider_than_the_screen(
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, f"the page is {overflow} px wide at {width} px"
         page.screenshot(path=str(screenshots / f"lesson5-{width}.png"), full_page=True)
+
+
+def test_the_exported_page_works_from_disk(
+    browser: Any, watch: Watch, tmp_path: Path, screenshots: Path
+) -> None:
+    from convscope.export.site import export_site
+    from convscope.lessons import CONTENT
+
+    source = tmp_path / "lesson"
+    source.mkdir()
+    (source / "beyond-the-image.md").write_text(
+        (CONTENT / "beyond-the-image.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    export_site(source, tmp_path / "site")
+    page_file = tmp_path / "site" / "beyond-the-image.html"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch.origin = page_file.parent.as_uri()
+    watch.attach(page)
+    page.goto(page_file.as_uri())
+    page.wait_for_selector(f"{TREE} .cs-controls")
+    page.locator(f"{SIGNAL} [aria-label^='output[8]:']").click()
+    smoothed = conv1d(temperature_series(), KERNELS["smooth"])
+    assert page.locator(f"{SIGNAL} .cs-explain .cs-result").inner_text() == format_number(
+        smoothed[8]
+    )
+    page.locator(f"{SIGNAL} select[data-key='padding']").select_option("causal")  # precomputed
+    wait_text(page, f"{SIGNAL} .cs-torch-line", "F.pad(x, (2, 0))")
+    page.locator(f"{TREE} [aria-label='output[10]']").click()
+    lit = marked(page, f"{TREE} .cs-node.cs-reached[data-level='0']", "data-index")
+    assert lit == list(range(11))
+    page.locator(f"{GROUPS} input[type='range']").focus()
+    page.keyboard.press("ArrowRight")
+    wait_text(
+        page, f"{GROUPS} [data-count='params']", format_number(param_count(6, 6, 3, groups=2))
+    )
+    context.close()
+    assert watch.problems == []
