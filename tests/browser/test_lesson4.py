@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convscope.export import export_site
+from convscope.lessons import CONTENT
 from convscope.network import bundled_weights, forward, held_out_split
 from convscope.web.pages import warm_up
 from convscope.widgets.first_filters import FirstFiltersInputs
@@ -204,3 +206,56 @@ def test_a_phone_draws_with_a_finger(
         assert width <= 390, f"the page is {width} px wide on a 390 px phone"
         page.locator(MAPS).screenshot(path=str(screenshots / "lesson4-maps-390.png"))
         page.locator(FILTERS).screenshot(path=str(screenshots / "lesson4-filters-390.png"))
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "lesson4"
+    export_site(CONTENT / "a-network-layer-by-layer.md", out)
+    return out
+
+
+def test_the_exported_lesson_picks_digits_and_says_drawing_needs_the_engine(
+    browser: Any, exported: Path, screenshots: Path
+) -> None:
+    watch = Watch(origin=exported.as_uri() + "/")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch.attach(page)
+    page.goto((exported / "a-network-layer-by-layer.html").as_uri())
+    page.wait_for_selector(f"{MAPS} .cs-nm-prob")
+    page.locator(f"{MAPS} select").select_option("7")  # worked out ahead of time
+    page.locator(f"{MAPS} .cs-nm-pick .cs-note", has_text="labelled 7").wait_for()
+    image = held_out_split()[1].images[examples()[7]["index"]]
+    assert shown_probabilities(page) == expected_probabilities(image)
+    pad_cell(page, 0, 0).focus()
+    page.keyboard.press("Space")  # drawing needs the engine, and the page says so by the pad
+    page.locator(f"{MAPS} [data-error-for='pixels']", has_text="convscope serve").wait_for()
+    context.close()
+    assert watch.problems == []
+
+
+def test_the_network_widget_works_in_a_notebook(browser: Any, tmp_path: Path) -> None:
+    from convscope import widgets
+
+    from .test_export_anywidget import contract_page
+
+    maps = widgets.NetworkMaps(example=3)
+    watch = Watch(origin=tmp_path.as_uri() + "/")
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    watch.attach(page)
+    page.goto(contract_page(tmp_path, maps).as_uri())
+    page.wait_for_selector("body[data-ready='yes'] .cs-nm-prob")
+    image = held_out_split()[1].images[examples()[3]["index"]]
+    assert list(page.locator(".cs-nm-pct").all_inner_texts()) == expected_probabilities(image)
+    page.locator("[aria-label^='conv2[3, 1, 2]:']").click()
+    sent = page.evaluate("window.sent")
+    assert sent[-1]["layer"] == "conv2" and sent[-1]["channel"] == 3
+    maps.inputs = sent[-1]  # the kernel's side: the widget rebuilds its state
+    page.evaluate("([key, value]) => window.kernelSays(key, value)", ["state", maps.state])
+    page.locator(".cs-nm-explain h3", has_text="How conv2[3, 1, 2] is computed").wait_for()
+    z = layers_of(image)["conv2"][0, 3, 1, 2]
+    assert page.locator(".cs-nm-z .cs-nm-number").inner_text() == number(z)
+    context.close()
+    assert watch.problems == []

@@ -91,7 +91,8 @@ export function padView(model) {
     show();
     send();
   });
-  const box = fieldset("Draw a digit", grid, h("p", "cs-caption", "drag to ink (start on an inked cell to erase); keyboard: arrows and Space"), clear, errorSlot("pixels"));
+  const box = fieldset("Draw a digit", grid, h("p", "cs-caption", "drag to ink (start on an inked cell to erase); keyboard: arrows and Space. "
+    + "Each change runs the network on convscope's engine: a page exported without it can show the held-out digits only."), clear, errorSlot("pixels"));
   box.classList.add("cs-nm-drawbox");
   show();
   return {
