@@ -102,7 +102,7 @@ class Groups {
     const groups = model.get("inputs").groups;
     const table = h("table", "cs-terms cs-count-table");
     const head = table.createTHead().insertRow();
-    for (const text of ["", `this layer (groups = ${groups})`, "ordinary (groups = 1)"]) head.append(h("th", "", text));
+    for (const text of ["", `groups = ${groups}`, "groups = 1 (full)"]) head.append(h("th", "", text));
     const body = table.createTBody();
     const line = (name, key, ours, theirs) => {
       const row = body.insertRow();
