@@ -5,7 +5,7 @@
 // the transposed convolution of ∂L/∂output. Every number arrives written out by the server;
 // positions count from 0, as the arrays do: weight[0, 0], output[0, 0].
 
-import { appendEquation, button, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
+import { appendEquation, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
 import { errorSlot, fieldset, numberChoices, resetButton, send, withCell } from "../_common/_parts.js";
 
 /** Return a cell-label function counting from 0: "weight[0, 2]: 1". */
