@@ -11,6 +11,7 @@ import pytest
 from convscope import conv1d, conv3d, conv_transpose1d, param_count
 from convscope.engine.receptive import receptive_field
 from convscope.tracing.numbers import format_number
+from convscope.widgets.beyond_check.variants import GENERATORS
 from convscope.widgets.signal_1d import KERNELS, torch_output
 from convscope.widgets.signal_1d import Signal1dInputs as Signal
 from convscope.widgets.signal_1d.series import temperature_series
@@ -175,11 +176,27 @@ def test_a_volume_cell_is_the_sum_of_its_slice_sums(lesson: Any) -> None:
     assert formula.inner_text().endswith(f"= {format_number(expected)}")
 
 
-def test_a_quick_check_is_marked_by_the_engine(lesson: Any) -> None:
-    box = lesson.locator(f"{CHECK} input[data-key='answer']")
-    box.fill("49")
-    lesson.locator(f"{CHECK} [data-key='check']").click()
-    wait_text(lesson, f"{CHECK} .cs-quiz-result", "Right")
+@pytest.mark.parametrize(
+    ("widget", "kind"),
+    [
+        (CHECK, "causal_length"),
+        ("#widget-beyond_check-6", "separable_params"),
+        ("#widget-beyond_check-7", "frames_3d"),
+    ],
+)
+def test_each_quick_check_is_marked_by_the_engine(lesson: Any, widget: str, kind: str) -> None:
+    question = GENERATORS[kind](0)
+    assert lesson.locator(f"{widget} .cs-question").inner_text() == question.question
+    box = lesson.locator(f"{widget} input[data-key='answer']")
+    box.fill(str(question.answer + 1))
+    lesson.locator(f"{widget} [data-key='check']").click()
+    wait_text(
+        lesson, f"{widget} .cs-quiz-result", f"the answer is {format_number(question.answer)}"
+    )
+    box.fill(str(question.answer))
+    lesson.locator(f"{widget} [data-key='check']").click()
+    wait_text(lesson, f"{widget} .cs-quiz-result", "Right")
+    assert question.working in lesson.locator(f"{widget} .cs-quiz-result").inner_text()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
