@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 LESSON = "/lessons/a-network-layer-by-layer"
 MAPS = "#widget-network_maps-1"
 FILTERS = "#widget-first_filters-2"
+CHECK = "#widget-network_check-3"
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -206,6 +207,16 @@ def test_a_phone_draws_with_a_finger(
         assert width <= 390, f"the page is {width} px wide on a 390 px phone"
         page.locator(MAPS).screenshot(path=str(screenshots / "lesson4-maps-390.png"))
         page.locator(FILTERS).screenshot(path=str(screenshots / "lesson4-filters-390.png"))
+
+
+def test_a_quick_check_on_the_networks_parameters_is_marked_by_the_engine(lesson: Any) -> None:
+    from convscope.network.model import PARAMETER_SHAPES
+
+    conv2 = sum(int(np.prod(PARAMETER_SHAPES[f"conv2.{part}"])) for part in ("weight", "bias"))
+    lesson.locator(f"{CHECK} input[data-key='answer']").fill(str(conv2))
+    lesson.locator(f"{CHECK} [data-key='check']").click()
+    lesson.locator(f"{CHECK} .cs-quiz-result", has_text="Right").wait_for()
+    assert "= 1,168" in lesson.locator(f"{CHECK} .cs-quiz-result").inner_text()
 
 
 @pytest.fixture(scope="module")

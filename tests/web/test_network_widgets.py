@@ -210,6 +210,8 @@ pytestmark = pytest.mark.anyio
         ("network_maps", {"example": 1, "secret": 1}, 422),
         ("first_filters", {"filter": 7}, 200),
         ("first_filters", {"filter": 8}, 422),
+        ("network_check", {"kind": "flatten_size", "answer": 64}, 200),
+        ("network_check", {"kind": "shapes"}, 422),
     ],
 )
 async def test_the_routes_answer_and_refuse(
@@ -219,3 +221,33 @@ async def test_the_routes_answer_and_refuse(
     assert answer.status_code == status, answer.text
     if status == 422:
         assert answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer"), [("conv2_params", 1168), ("flatten_size", 64), ("linear_params", 650)]
+)
+def test_the_quick_checks_ask_about_the_lessons_network(kind: str, answer: int) -> None:
+    from convscope.network.model import parameter_count
+    from convscope.widgets.network_check import WIDGET as CHECK
+
+    state = CHECK.state({"kind": kind, "answer": answer})
+    assert state["result"]["correct"] is True
+    assert CHECK.state({"kind": kind, "answer": answer + 1})["result"]["correct"] is False
+    assert parameter_count() == 80 + 1168 + 650  # conv1 + conv2 + linear
+
+
+def test_a_new_quick_check_variant_is_the_engines_answer() -> None:
+    from convscope import conv2d, max_pool2d
+    from convscope.network.model import POOL
+    from convscope.widgets.network_check.variants import flatten_size, linear_params
+
+    for seed in range(1, 30):
+        question = flatten_size(seed)
+        side, channels = question.parameters["side"], question.parameters["channels"]
+        x = np.zeros((1, 1, side, side))
+        w1 = np.zeros((4, 1, 3, 3))
+        w2 = np.zeros((channels, 4, 3, 3))
+        first = np.asarray(max_pool2d(conv2d(x, w1, padding=1), POOL))
+        out = np.asarray(max_pool2d(conv2d(first, w2, padding=1), POOL))
+        assert question.answer == out.size
+        assert linear_params(seed).parameters["features"] == out.size
