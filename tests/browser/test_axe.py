@@ -24,11 +24,14 @@ axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 LESSONS = LessonLibrary.builtin().slugs()
-# Known and owned elsewhere: the gradient widgets' term tables scroll sideways on a phone
-# without a keyboard stop (grad_weight's .cs-term-scroll wants tabindex=0 and a label).
-KNOWN = {
-    ("how-a-kernel-learns", 390): "scrollable-region-focusable: grad_weight .cs-term-scroll",
-}
+# Known and owned elsewhere (the network lesson's widgets), expected to fail until fixed there:
+# network_maps/pad.js gives its role=gridcell buttons aria-pressed (aria-allowed-attr: use
+# aria-selected, or a button inside the gridcell); first_filters.js puts a grid of focusable
+# cells inside a button and under aria-hidden (nested-interactive, aria-hidden-focus); the
+# network_maps.js "What it can see" pixels outside the field (.cs-nm-outside) are #989a9b
+# on #cddbea (color-contrast 2:1).
+NETWORK = "a-network-layer-by-layer: pad aria-pressed on gridcells, filter grids inside buttons"
+KNOWN = {("a-network-layer-by-layer", width): NETWORK for width in (1280, 390)}
 SERVED = ["/lessons", *(f"/lessons/{slug}" for slug in LESSONS)]
 EXPORTED = ["index.html", *(f"{slug}.html" for slug in LESSONS)]
 BLOCKING = {"critical", "serious"}
