@@ -58,7 +58,8 @@ function draw(model, el) {
   ranking.append(h("summary", "", "Every 3×3 kernel of the catalogue, most alike first"), list);
   const results = result(h("div", "cs-ff-results"));
   results.append(row, verdict, ranking);
-  keepFocus(el, () => el.replaceChildren(strip, errorSlot("filter"), results, errorSlot("*")));
+  const key = h("p", "cs-caption", "In the pictures green is a positive weight, red a negative one, and a stronger colour a larger size; choose a filter to compare it.");
+  keepFocus(el, () => el.replaceChildren(strip, key, errorSlot("filter"), results, errorSlot("*")));
 }
 
 export function render({ model, el }) {
