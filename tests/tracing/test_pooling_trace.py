@@ -74,3 +74,11 @@ def test_bad_kind_and_position_are_named() -> None:
         trace_pool([[1]], "min", 1)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="outside the 1×1 output"):
         trace_pool([[1, 2], [3, 4]], "max", 2).at(1, 0)
+
+
+def test_a_position_outside_is_written_from_0_like_the_lessons() -> None:
+    with pytest.raises(ValueError) as refused:
+        trace_pool(np.arange(36).reshape(6, 6), "max", 2).at(3, 0)
+    assert str(refused.value) == (
+        "output[3, 0] is outside the 3×3 output: rows run from 0 to 2 and columns from 0 to 2"
+    )

@@ -106,7 +106,10 @@ class PoolTrace:
         """Return the step behind output ``(*lead, i, j)`` (``lead`` picks batch/channel)."""
         rows_out, cols_out = self.output_size
         if not (0 <= i < rows_out and 0 <= j < cols_out):
-            raise ValueError(f"position ({i}, {j}) is outside the {rows_out}×{cols_out} output")
+            raise ValueError(
+                f"output[{i}, {j}] is outside the {rows_out}×{cols_out} output: rows run from 0 "
+                f"to {rows_out - 1} and columns from 0 to {cols_out - 1}"
+            )
         plane = self._x[lead] if lead else self._x.reshape(-1, *self._x.shape[-2:])[0]
         rows, cols = window_positions(self._x.shape[-2:], self.spec)
         return self._step(plane, rows[i].tolist(), cols[j].tolist(), (*lead, i, j))
