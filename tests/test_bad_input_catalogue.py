@@ -520,22 +520,22 @@ CASES["cli-inspect-typo"] = lambda: command("inspect", "cnov 3 64 3", "--input-s
 CASES["cli-inspect-does-not-fit"] = lambda: command(
     "inspect", "conv 3 8 3; conv 8 8 9", "--input-size", "8"
 )
-RESIDUAL_MODULE = """
+TORCH_MODULE = """
 import torch.nn as nn
 
-class Residual(nn.Module):
+class Branching(nn.Module):
     def __init__(self):
         super().__init__()
         self.conv = nn.Conv2d(8, 8, 3, padding=1)
 
     def forward(self, x):
-        return x + self.conv(x)
+        return self.conv(x) if x.sum() > 0 else x
 
 def with_lstm():
     return nn.Sequential(nn.Conv2d(3, 8, 3), nn.LSTM(8, 8))
 
-def with_residual():
-    return nn.Sequential(nn.Conv2d(3, 8, 3), Residual())
+def with_branch():
+    return nn.Sequential(nn.Conv2d(3, 8, 3), Branching())
 """
 
 
@@ -543,7 +543,7 @@ def torch_factory(name: str) -> Callable[[], str]:
     @in_a_folder
     def call(tmp: Path) -> str:
         module = f"inspect_case_{name}"
-        (tmp / f"{module}.py").write_text(RESIDUAL_MODULE, encoding="utf-8")
+        (tmp / f"{module}.py").write_text(TORCH_MODULE, encoding="utf-8")
         with contextlib.chdir(tmp):
             return command("inspect", f"{module}:{name}", "--input-size", "16")
 
@@ -551,7 +551,7 @@ def torch_factory(name: str) -> Callable[[], str]:
 
 
 CASES["cli-inspect-torch-unsupported"] = torch_factory("with_lstm")
-CASES["cli-inspect-torch-not-a-sequence"] = torch_factory("with_residual")
+CASES["cli-inspect-torch-data-dependent"] = torch_factory("with_branch")
 
 
 @case("cli-inspect-too-big")

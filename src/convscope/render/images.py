@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..engine import conv2d
+from ..engine._words import byte_size
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 4096 * 4096
@@ -130,7 +131,7 @@ def decode_upload(
     """
     if len(content) > max_bytes:
         raise ImageError(
-            f"the file is {len(content):,} bytes; uploads are limited to {max_bytes:,} bytes"
+            f"the file is {byte_size(len(content))}; uploads are limited to {byte_size(max_bytes)}"
         )
     formats = [upload_format(content)]
     try:

@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..widgets.refusals import byte_size, describe_validation
+from ..engine._words import byte_size
+from ..widgets.refusals import describe_validation
 
 MAX_BODY_BYTES = 256 * 1024
 LOG = logging.getLogger("convscope.web")

@@ -59,21 +59,6 @@ def label(field: str) -> str:
     return LABELS.get(field) or field.replace("_", " ")
 
 
-def byte_size(count: int) -> str:
-    """Return a number of bytes as a person reads it: ``8,454,144`` → ``8.1 MB``.
-
-    Examples
-    --------
-    >>> byte_size(8_454_144), byte_size(262_144), byte_size(900)
-    ('8.1 MB', '256 KB', '900 bytes')
-    """
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-    if count >= 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count} bytes"
-
-
 def _shown(value: Any) -> str:
     if value is None:
         return "nothing"
