@@ -221,6 +221,11 @@ def test_the_page_does_not_hold_the_answers(page: Any, server_url: str) -> None:
 def test_slice_check_marks_wrong_then_right_and_survives_reload(page: Any) -> None:
     quiz = show(page, SLICE_QUIZ)
     choice(quiz, "I[0:3, 0:3]").click()
+    wait_text(page, quiz.locator(".cs-verdict"), "Not yet")  # a hint first, not the answer
+    assert "starts at row 0, column 0" in quiz.locator(".cs-verdict").inner_text()
+    assert "I[1:4, 1:4]" not in quiz.locator(".cs-verdict").inner_text()
+    assert quiz.locator(".cs-right").count() == 0
+    choice(quiz, "I[2:5, 2:5]").click()  # a second wrong try shows the answer
     wait_text(page, quiz.locator(".cs-verdict"), "Not quite")
     assert "I[1:4, 1:4]" in quiz.locator(".cs-verdict").inner_text()
     assert choice(quiz, "I[1:4, 1:4]").get_attribute("class").count("cs-right") == 1

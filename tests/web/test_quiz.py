@@ -41,14 +41,31 @@ async def test_slice_at_1_1_is_rows_and_columns_1_to_3(client: httpx.AsyncClient
     assert "(1, 2, 3)" in marked["result"]["explanation"]
 
 
-async def test_a_wrong_slice_is_marked_wrong_and_shows_the_right_one(
+async def test_a_first_wrong_slice_gets_a_hint_and_not_the_answer(
     client: httpx.AsyncClient,
 ) -> None:
     state = await ask(client, kind="slice")
-    wrong = choice_id(state, "I[0:3, 0:3]")
-    marked = await ask(client, kind="slice", answer=wrong)
+    right = choice_id(state, "I[1:4, 1:4]")
+    marked = await ask(client, kind="slice", answer=choice_id(state, "I[0:3, 0:3]"))
     assert marked["result"]["correct"] is False
-    assert marked["result"]["answer"] == choice_id(state, "I[1:4, 1:4]")
+    assert "starts at row 0, column 0" in marked["result"]["hint"]
+    shown = json.dumps(marked)
+    assert "answer_text" not in shown and "I[1:4, 1:4]: " not in shown
+    assert '"answer": "' + right not in shown.replace(" ", "")
+    sized = await ask(client, kind="slice", answer=choice_id(state, "I[1:3, 1:3]"))
+    assert "but the kernel is 3×3" in sized["result"]["hint"]
+
+
+async def test_a_second_wrong_try_or_asking_shows_the_right_slice(
+    client: httpx.AsyncClient,
+) -> None:
+    state = await ask(client, kind="slice")
+    right, wrong = choice_id(state, "I[1:4, 1:4]"), choice_id(state, "I[0:3, 0:3]")
+    again = await ask(client, kind="slice", answer=wrong, tries=1)
+    assert again["result"]["correct"] is False and again["result"]["answer"] == right
+    asked = await ask(client, kind="slice", reveal=True)
+    assert asked["result"]["correct"] is None and asked["result"]["answer"] == right
+    assert "I[1:4, 1:4]" in asked["result"]["answer_text"]
 
 
 async def test_conv2d_64_128_3_has_73856_parameters(client: httpx.AsyncClient) -> None:

@@ -6,7 +6,9 @@ question; any other variant number seeds new numbers. A directive may instead as
 teacher's own question (``question = "…"``): its inputs then travel sealed (kind ``own``, see
 :mod:`.own_question`). The state holds the correct answer only
 once an answer was given, and the explanation is computed by the engine: the slice from the
-step trace's rows and columns, the count from :func:`convscope.param_count`.
+step trace's rows and columns, the count from :func:`convscope.param_count`. A first wrong
+slice gets a hint about what is wrong with it instead of the answer; the answer comes with a
+second wrong try, or when the learner asks for it (``reveal``).
 """
 
 from __future__ import annotations
@@ -43,12 +45,19 @@ class QuizInputs(WidgetInputs):
         while unanswered.
     sealed : str or None
         A teacher's question as the lesson sealed it (kind ``own`` only).
+    tries : int 0–9
+        Wrong answers already given to this question (``slice``): the first wrong one gets a
+        hint, a later one the answer.
+    reveal : bool
+        The learner asked to see the answer (``slice``).
     """
 
     kind: Literal["slice", "params", "own"]
     variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
     answer: Annotated[str, Field(max_length=40)] | int | float | None = None
     sealed: Annotated[str, Field(max_length=MAX_SEALED_CHARS)] | None = None
+    tries: Annotated[int, Field(ge=0, le=9)] = 0
+    reveal: bool = False
 
     @field_validator("answer")
     @classmethod
@@ -133,7 +142,12 @@ def _slice_choices(question: SliceQuestion, variant: int) -> list[dict[str, Any]
     picked = seen[:4]
     order = np.random.default_rng(variant + 2).permutation(len(picked))
     return [
-        {"id": CHOICE_IDS[n], **_slice_text(*picked[index]), "right": index == 0}
+        {
+            "id": CHOICE_IDS[n],
+            **_slice_text(*picked[index]),
+            "right": index == 0,
+            "box": picked[index],
+        }
         for n, index in enumerate(int(v) for v in order)
     ]
 
@@ -158,11 +172,15 @@ def _slice_state(inputs: QuizInputs) -> dict[str, Any]:
         "choices": [{key: c[key] for key in ("id", "code", "text")} for c in choices],
         "result": None,
     }
-    if inputs.answer is not None:
-        right = next(c for c in choices if c["right"])
+    right = next(c for c in choices if c["right"])
+    correct = inputs.answer == right["id"]
+    if inputs.answer is not None and not correct and inputs.tries == 0 and not inputs.reveal:
+        given = next(c for c in choices if c["id"] == inputs.answer)
+        state["result"] = {"correct": False, "hint": _slice_hint(question, given)}
+    elif inputs.answer is not None or inputs.reveal:
         rows, cols = _covered(question)
         state["result"] = {
-            "correct": inputs.answer == right["id"],
+            "correct": correct if inputs.answer is not None else None,
             "answer": right["id"],
             "answer_text": f"{right['code']}: {right['text']}",
             "explanation": (
@@ -174,6 +192,26 @@ def _slice_state(inputs: QuizInputs) -> dict[str, Any]:
             ),
         }
     return state
+
+
+def _slice_hint(question: SliceQuestion, given: dict[str, Any]) -> str:
+    """Return what is wrong with the chosen slice, without naming the right one."""
+    top, left, rows, cols = given["box"]
+    first_rows, first_cols = _covered(question)
+    i, j = question.position
+    k, s = question.kernel, question.stride
+    if rows != k or cols != k:
+        return (
+            f"That slice holds {rows} × {cols} cells, but the kernel is {k}×{k}. A slice "
+            "a:b holds b − a cells: it stops just before b."
+        )
+    if (top, left) != (first_rows[0], first_cols[0]):
+        return (
+            f"That slice starts at row {top}, column {left}. Where does the window of output "
+            f"({i}, {j}) start? Multiply the output position by the stride ({s}) and count "
+            "from 0."
+        )
+    return "Check the order: the first index of I is the row, the second the column."
 
 
 def _layer(variant: int) -> tuple[int, int, int, bool]:

@@ -20,8 +20,11 @@ function choices(model, el) {
   const list = h("div", "cs-choices");
   list.setAttribute("role", "group");
   list.setAttribute("aria-label", "answers");
+  const inputs = model.get("inputs");
+  // A choice after a hint is a further try: the server then shows the answer if it is wrong.
+  const counted = "tries" in inputs ? { tries: result && result.hint ? inputs.tries + 1 : inputs.tries } : {};
   for (const choice of model.get("choices")) {
-    const option = button("", `choice-${choice.id}`, () => send(model, el, { answer: choice.id }), "cs-choice");
+    const option = button("", `choice-${choice.id}`, () => send(model, el, { answer: choice.id, ...counted }), "cs-choice");
     if (choice.code) option.append(h("code", "", choice.code), h("span", "cs-caption", choice.text));
     else option.append(h("span", "", choice.text));
     option.setAttribute("aria-pressed", String(given === choice.id));
@@ -66,7 +69,16 @@ function verdict(model) {
   const box = h("div", "cs-quiz-result");
   box.setAttribute("aria-live", "polite");
   if (!result) return box;
-  const words = result.correct ? "✓ Right." : `✗ Not quite: the answer is ${result.answer_text}.`;
+  if (result.hint) {  // a first wrong try: what is wrong with it, not yet the answer
+    box.append(h("p", "cs-verdict cs-no", `✗ Not yet. ${result.hint}`));
+    box.append(h("p", "cs-caption", "Pick again, or show the answer."));
+    return box;
+  }
+  const words = result.correct
+    ? "✓ Right."
+    : result.correct === null
+      ? `The answer is ${result.answer_text}.`
+      : `✗ Not quite: the answer is ${result.answer_text}.`;
   box.append(h("p", `cs-verdict ${result.correct ? "cs-yes" : "cs-no"}`, words));
   if (result.explanation) box.append(h("p", "cs-explanation", result.explanation));
   return box;
@@ -75,13 +87,19 @@ function verdict(model) {
 function actions(model, el) {
   const box = h("div", "cs-controls");
   const inputs = model.get("inputs");
-  if (inputs.answer !== null) box.append(button("Try again", "retry", () => send(model, el, { answer: null })));
+  const result = model.get("result");
+  if (result && result.hint) box.append(button("Show the answer", "reveal", () => send(model, el, { reveal: true })));
+  else if (inputs.answer !== null || inputs.reveal) {
+    const again = "reveal" in inputs ? { answer: null, reveal: false } : { answer: null };
+    box.append(button("Try again", "retry", () => send(model, el, again)));
+  }
   if (model.get("own")) return box;
+  const fresh = "tries" in inputs ? { answer: null, tries: 0, reveal: false } : { answer: null };
   box.append(button("New numbers", "variant", () => {
-    send(model, el, { variant: 1 + Math.floor(Math.random() * 999_999_999), answer: null });
+    send(model, el, { ...fresh, variant: 1 + Math.floor(Math.random() * 999_999_999) });
   }));
   if (inputs.variant !== 0) {
-    box.append(button("Back to the lesson's question", "lesson", () => send(model, el, { variant: 0, answer: null })));
+    box.append(button("Back to the lesson's question", "lesson", () => send(model, el, { ...fresh, variant: 0 })));
   }
   return box;
 }
