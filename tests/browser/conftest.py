@@ -47,7 +47,9 @@ def server_url() -> Iterator[str]:
     import uvicorn
 
     from convscope.web import create_app
+    from convscope.web.pages import warm_up
 
+    warm_up()  # as `convscope serve` does before it answers: no test meets a cold render
     port = _free_port()
     config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
