@@ -6,15 +6,19 @@
 import { appendEquation, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
 import { errorSlot, result, send, staleOnRefusal } from "../_common/_parts.js";
 
-function picture(levels, name) {
-  const grid = numberGrid(levels.map((row) => row.map(String)), {
-    role: "output", name, small: true, gridLabel: `${name}, as a picture`,
-    label: (r, c) => `${name} [${r}, ${c}]`,
-    className: (r, c) => (levels[r][c] > 0 ? "cs-pos" : levels[r][c] < 0 ? "cs-neg" : "cs-zero"),
-  });
-  grid.classList.add("cs-ff-picture");
-  for (const cell of grid.children) cell.style.setProperty("--level", String(Math.abs(levels[cell.dataset.r][cell.dataset.c])));
-  return grid;
+/** Return `levels` (−4..4 from the server) as a 3×3 picture of coloured squares, for the eye only:
+ * the numbers sit beside it. */
+function picture(levels) {
+  const box = h("div", "cs-ff-picture");
+  box.setAttribute("aria-hidden", "true");
+  for (const row of levels) {
+    for (const level of row) {
+      const square = h("span", level > 0 ? "cs-pos" : level < 0 ? "cs-neg" : "cs-zero");
+      square.style.setProperty("--level", String(Math.abs(level)));
+      box.append(square);
+    }
+  }
+  return box;
 }
 
 function numbers(values, name, role) {
@@ -34,9 +38,7 @@ function draw(model, el) {
     pick.setAttribute("aria-pressed", String(f.index === chosen));
     pick.setAttribute("aria-label", `filter ${f.index}: closest to ${f.closest.flipped ? "minus " : ""}${f.closest.title}`);
     pick.addEventListener("click", () => send(model, { filter: f.index }));
-    const shown = picture(f.levels, `filter ${f.index}`);
-    shown.setAttribute("aria-hidden", "true");
-    pick.append(shown, h("span", "", `filter ${f.index}`), h("span", "cs-ff-near", `${f.closest.flipped ? "−" : ""}${f.closest.title}`));
+    pick.append(picture(f.levels), h("span", "", `filter ${f.index}`), h("span", "cs-ff-near", `${f.closest.flipped ? "−" : ""}${f.closest.title}`));
     strip.append(pick);
   }
   const f = filters[chosen];
@@ -44,11 +46,11 @@ function draw(model, el) {
   const kernel = model.get("catalogue").find((k) => k.name === best.name);
   const row = h("div", "cs-row cs-ff-compare");
   const mine = panel(`Learned filter ${chosen}`, `bias ${f.bias}`);
-  mine.slot.append(numbers(f.values, `conv1.weight[${chosen}, 0]`, "kernel"), picture(f.levels, `filter ${chosen}`));
+  mine.slot.append(numbers(f.values, `conv1.weight[${chosen}, 0]`, "kernel"), picture(f.levels));
   const theirs = panel(kernel.title, best.flipped
     ? "from the catalogue (lesson 1's gallery); the filter matches it with every sign flipped"
     : "from the catalogue (lesson 1's gallery)");
-  theirs.slot.append(numbers(kernel.values, kernel.name, "kernel"), picture(kernel.levels, kernel.title));
+  theirs.slot.append(numbers(kernel.values, kernel.name, "kernel"), picture(kernel.levels));
   appendEquation(row, mine.box, "≈", theirs.box);
   const verdict = h("p", "cs-ff-verdict", `Closest: ${best.flipped ? "minus " : ""}${kernel.title}, cosine ${best.cosine} `
     + `(1 would be the same pattern, −1 the same pattern with its signs flipped, 0 nothing in common).`);

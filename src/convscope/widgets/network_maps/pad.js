@@ -28,10 +28,12 @@ export function padView(model) {
       cell.dataset.r = r;
       cell.dataset.c = c;
       cell.dataset.key = `pad:${r},${c}`;
-      cell.setAttribute("role", "gridcell");
       cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
       cell.addEventListener("click", (event) => { if (event.detail === 0) toggle(r, c); });
-      row.append(cell);
+      const place = h("div", "cs-nm-pad-cell");
+      place.setAttribute("role", "gridcell");  // a pressed button inside a gridcell, as the grid pattern allows
+      place.append(cell);
+      row.append(place);
       cells.push(cell);
     }
   }
