@@ -7,7 +7,7 @@
 // Positions count from 0.
 
 import { appendEquation, button, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
-import { errorSlot, fieldset, result, staleOnRefusal } from "../_common/_parts.js";
+import { errorSlot, fieldset, result, showExplanation, staleOnRefusal } from "../_common/_parts.js";
 import { padView } from "./pad.js";
 
 const SIGN_CLASS = { pos: "cs-pos", neg: "cs-neg", zero: "cs-zero" };
@@ -33,6 +33,8 @@ class NetworkView {
       this.results.replaceChildren(this.top(), this.mapsView(), this.explained());
     });
     this.markSources();
+    if (this.picked) showExplanation(this.results.querySelector(".cs-nm-explain"));
+    this.picked = false;
   }
 
   pickerControls() {
@@ -63,6 +65,7 @@ class NetworkView {
   }
 
   pick(layer, channel, row, col) {
+    this.picked = true;  // once the answer is drawn, bring its explanation into view (a phone)
     this.send({ layer, channel, row, col });
   }
 
