@@ -148,9 +148,14 @@ def test_code_trace_cards_work_from_disk(open_page: Any) -> None:
 
 
 def test_second_lesson_and_index_open_from_disk(open_page: Any, site: Path) -> None:
+    from convscope.lessons.sources import LessonLibrary
+
     page = open_page("index.html", ready=".cs-lesson-list a")
     links = page.locator(".cs-lesson-list a")
-    assert links.count() == 2
+    slugs = LessonLibrary.builtin().slugs()
+    assert links.count() == len(slugs) >= 5  # every shipped lesson, in the course's order
+    hrefs = [links.nth(k).get_attribute("href") or "" for k in range(links.count())]
+    assert [href.removesuffix(".html").split("/")[-1] for href in hrefs] == list(slugs)
     links.nth(1).click()
     page.wait_for_selector(".cs-widget .cs-grid")
     assert page.url.endswith("stride-padding-pooling.html")
