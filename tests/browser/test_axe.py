@@ -24,14 +24,6 @@ axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 LESSONS = LessonLibrary.builtin().slugs()
-# Known and owned elsewhere (the network lesson's widgets), expected to fail until fixed there:
-# network_maps/pad.js gives its role=gridcell buttons aria-pressed (aria-allowed-attr: use
-# aria-selected, or a button inside the gridcell); first_filters.js puts a grid of focusable
-# cells inside a button and under aria-hidden (nested-interactive, aria-hidden-focus); the
-# network_maps.js "What it can see" pixels outside the field (.cs-nm-outside) are #989a9b
-# on #cddbea (color-contrast 2:1).
-NETWORK = "a-network-layer-by-layer: pad aria-pressed on gridcells, filter grids inside buttons"
-KNOWN = {("a-network-layer-by-layer", width): NETWORK for width in (1280, 390)}
 SERVED = ["/lessons", *(f"/lessons/{slug}" for slug in LESSONS)]
 EXPORTED = ["index.html", *(f"{slug}.html" for slug in LESSONS)]
 BLOCKING = {"critical", "serious"}
@@ -68,13 +60,6 @@ def open_at(browser: Any) -> Iterator[Any]:
         assert watch.problems == []
 
 
-def known(request: pytest.FixtureRequest, page_name: str, width: int) -> None:
-    """Mark the test an expected failure when its page and width are in KNOWN."""
-    slug = page_name.removeprefix("/lessons/").removesuffix(".html")
-    if (slug, width) in KNOWN:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN[slug, width], strict=False))
-
-
 def blocking_violations(page: Any) -> list[str]:
     """Return one line per critical or serious rule: rule, impact, count, a sample target."""
     results = axe_module.Axe().run(page, options=OPTIONS)
@@ -92,9 +77,8 @@ def blocking_violations(page: Any) -> list[str]:
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("path", SERVED)
 def test_served_page_has_no_serious_axe_violation(
-    open_at: Any, server_url: str, path: str, width: int, request: pytest.FixtureRequest
+    open_at: Any, server_url: str, path: str, width: int
 ) -> None:
-    known(request, path, width)
     page = open_at(server_url + path, server_url, width)
     found = blocking_violations(page)
     assert not found, "\n".join(found)
@@ -103,9 +87,8 @@ def test_served_page_has_no_serious_axe_violation(
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("name", EXPORTED)
 def test_exported_page_has_no_serious_axe_violation(
-    open_at: Any, site: Path, name: str, width: int, request: pytest.FixtureRequest
+    open_at: Any, site: Path, name: str, width: int
 ) -> None:
-    known(request, name, width)
     page = open_at((site / name).as_uri(), site.as_uri() + "/", width)
     found = blocking_violations(page)
     assert not found, "\n".join(found)
