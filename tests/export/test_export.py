@@ -165,3 +165,40 @@ def test_state_table_holds_the_example_first_and_each_single_change() -> None:
 
 def test_canonical_matches_javascripts_number_printing() -> None:
     assert canonical({"b": 1.0, "a": [0.5, -2.0]}) == '{"a":[0.5,-2],"b":1}'
+
+
+JS_PRINTED = {  # what JavaScript's JSON.stringify writes for each double
+    0.1: "0.1", 1e-7: "1e-7", 1.5e-7: "1.5e-7", 1e16: "10000000000000000", 1e21: "1e+21",
+    1.2345e21: "1.2345e+21", 5e-324: "5e-324", 1e-6: "0.000001", 9.999e-7: "9.999e-7",
+    -2.5: "-2.5", 100.0: "100", 123.456: "123.456", 1e20: "100000000000000000000",
+    float("nan"): "null", float("inf"): "null", -0.0: "0",
+}  # fmt: skip
+
+
+def test_numbers_are_keyed_as_javascript_prints_them() -> None:
+    from convscope.export.precomputed import js_number
+
+    for value, printed in JS_PRINTED.items():
+        assert js_number(value) == printed, value
+
+
+def test_keys_equal_nodes_json_stringify_on_random_numbers() -> None:
+    import json
+    import random
+    import shutil
+    import subprocess
+
+    from convscope.export.precomputed import js_number
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed; JS_PRINTED holds the same rules")
+    generator = random.Random(7)
+    values = [generator.uniform(-1e6, 1e6) for _ in range(200)]
+    values += [10 ** generator.uniform(-12, 25) for _ in range(300)]
+    script = "const v = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+    script += "console.log(JSON.stringify(v.map((x) => JSON.stringify(x))));"
+    run = subprocess.run(
+        [node, "-e", script], input=json.dumps(values), capture_output=True, text=True, check=True
+    )
+    assert [js_number(v) for v in values] == json.loads(run.stdout)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 import types
 import typing
@@ -39,26 +40,76 @@ _PRESETS = re.compile(r"^const PRESETS = (\[.*?^\]);", re.MULTILINE | re.DOTALL)
 
 
 def canonical(inputs: Any) -> str:
-    """Return the key of ``inputs``: JSON with sorted keys, as the page's host writes it.
+    """Return the key of ``inputs``: JSON with sorted keys, written as the page's host writes it.
 
-    Whole floats are written as integers, because JavaScript prints ``2.0`` as ``2``.
+    The page (``host.js``'s ``canonical``) writes a learner's inputs with JavaScript's
+    ``JSON.stringify`` for each number and string, so this writes numbers as JavaScript prints
+    them: ``2.0`` as ``2``, ``1e-07`` as ``1e-7``, ``1e+16`` as ``10000000000000000``, and a
+    NaN or infinity as ``null``. A browser test runs both over the same values.
 
     Examples
     --------
-    >>> canonical({"stride": 2.0, "kernel": [[1, 0.5]]})
-    '{"kernel":[[1,0.5]],"stride":2}'
+    >>> canonical({"stride": 2.0, "kernel": [[1, 0.5, 1e-7]]})
+    '{"kernel":[[1,0.5,1e-7]],"stride":2}'
     """
-    return json.dumps(_plain(inputs), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(inputs, dict):
+        items = sorted(inputs.items())
+        return "{" + ",".join(f"{_string(key)}:{canonical(item)}" for key, item in items) + "}"
+    if isinstance(inputs, list | tuple):
+        return "[" + ",".join(canonical(item) for item in inputs) + "]"
+    if inputs is None or isinstance(inputs, bool):
+        return json.dumps(inputs)
+    if isinstance(inputs, int):
+        return js_number(float(inputs)) if abs(inputs) >= 2**53 else str(inputs)
+    if isinstance(inputs, float):
+        return js_number(inputs)
+    return _string(str(inputs))
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def js_number(value: float) -> str:
+    """Return ``value`` as JavaScript's ``JSON.stringify`` writes it.
+
+    Both languages print the shortest digits that read back as the same double; they differ
+    only in where the exponent starts (JavaScript: at ``1e21`` and below ``1e-6``) and in how
+    it is written (``1e-7``, ``1e+21``).
+
+    Examples
+    --------
+    >>> js_number(1e16), js_number(1e21), js_number(1.5e-7), js_number(-0.0), js_number(0.000001)
+    ('10000000000000000', '1e+21', '1.5e-7', '0', '0.000001')
+    """
+    if not math.isfinite(value):
+        return "null"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction.rstrip("0")).lstrip("0") if whole == "0" else whole + fraction
+    digits = digits.rstrip("0") or "0"
+    # The decimal point sits after ``point`` digits: value = 0.<digits> × 10**point.
+    point = len(whole) + int(exponent or 0) if whole != "0" else _zeros_point(fraction)
+    count = len(digits)
+    if count <= point <= 21:
+        text = digits + "0" * (point - count)
+    elif 0 < point <= 21:
+        text = digits[:point] + "." + digits[point:]
+    elif -6 < point <= 0:
+        text = "0." + "0" * -point + digits
+    else:
+        power = point - 1
+        tail = "." + digits[1:] if count > 1 else ""
+        text = f"{digits[0]}{tail}e{'+' if power >= 0 else '-'}{abs(power)}"
+    return sign + text
+
+
+def _zeros_point(fraction: str) -> int:
+    # repr wrote 0.000ddd: the point sits before the leading zeros, so it is minus their count.
+    return -(len(fraction) - len(fraction.lstrip("0")))
 
 
 def state_table(widget: Widget, state: dict[str, Any]) -> dict[str, dict[str, Any]]:
