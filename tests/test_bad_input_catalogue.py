@@ -175,6 +175,9 @@ def answer(method: str, url: str, app: Any = None, **options: Any) -> httpx.Resp
 
 
 def said(response: httpx.Response) -> str:
+    if response.headers.get("content-type", "").startswith("text/html"):  # a page, for people
+        words = " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
+        return f"{response.status_code} page: {words}"
     body = response.json()
     return f"{response.status_code} field={body.get('field')}: {body.get('detail')}"
 
