@@ -14,6 +14,7 @@ from pydantic import Field
 
 from ... import kernels
 from ...engine import ConvSpec
+from ...engine.spec import window_count
 from ...tracing.numbers import format_number
 from ...tracing.step import trace
 from ..base import LIMIT, Number, Widget, WidgetInputs, grid, text_grid
@@ -58,7 +59,7 @@ def _size_formula(size: int, pads: tuple[int, int], kernel: int, dilation: int, 
         if dilation != 1
         else f"{size} + {top} + {bottom} − {kernel}"
     )
-    result = (size + top + bottom - dilation * (kernel - 1) - 1) // stride + 1
+    result = window_count(size + top + bottom, dilation * (kernel - 1) + 1, stride)
     return f"⌊({inner}) ÷ {stride}⌋ + 1 = {format_number(result)}"
 
 
