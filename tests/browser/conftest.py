@@ -129,3 +129,20 @@ def page(browser: Any, server_url: str, watch: Watch) -> Iterator[Any]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+def shoot(widget: Any, path: Path) -> None:
+    """Save a screenshot of ``widget`` after checking what it shows is a working widget.
+
+    It must be drawn (visible, with a height), hold no refusal or lesson-mistake box and no
+    field message, and fit the page's width: a screenshot of a broken or overflowing widget
+    fails the test instead of being saved for someone to notice.
+    """
+    widget.wait_for(state="visible")
+    box = widget.bounding_box()
+    width = widget.page.evaluate("document.documentElement.clientWidth")
+    assert box is not None and box["height"] > 20, f"{path.name}: the widget is not drawn"
+    assert box["width"] <= width + 1, f"{path.name}: {box['width']:.0f} px on a {width} px page"
+    errors = widget.locator(".cs-error-box, .cs-directive-error, [data-error-for]:not(:empty)")
+    assert errors.count() == 0, f"{path.name}: shows {errors.first.inner_text()!r}"
+    widget.screenshot(path=path)

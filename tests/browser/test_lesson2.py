@@ -11,7 +11,7 @@ import pytest
 from convscope.lessons.sources import LessonLibrary
 from convscope.widgets.quick_check.variants import GENERATORS
 
-from .conftest import Watch
+from .conftest import Watch, shoot
 from .warm import goto_when_ready
 
 pytestmark = pytest.mark.browser
@@ -263,7 +263,7 @@ def test_screenshots_of_every_section(lesson: Any, screenshots: Path) -> None:
     lesson.locator(f"{TRANS} [aria-label^='output row 2, column 2:']").first.click()
     lesson.mouse.move(0, 0)
     for name, selector in SHOTS:
-        lesson.locator(selector).screenshot(path=screenshots / f"lesson2-{name}.png")
+        shoot(lesson.locator(selector), screenshots / f"lesson2-{name}.png")
 
 
 def test_page_fits_a_390_px_phone(

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import Watch
+from .conftest import Watch, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -279,9 +279,10 @@ def test_screenshots_of_each_section(page: Any, screenshots: Path) -> None:
         # the nearest heading of the lesson itself, not one inside an earlier widget
         heading = widget.locator("xpath=preceding::*[(self::h2 or self::h3) and parent::main][1]")
         page.evaluate("el => el.scrollIntoView({block: 'start'})", heading.element_handle())
-        page.wait_for_timeout(150)
+        top = page.evaluate("el => el.getBoundingClientRect().top", heading.element_handle())
+        assert abs(top) < 2, f"{name}: the section heading is not at the top ({top:.0f} px)"
         page.screenshot(path=screenshots / f"section-{name}.png")
-        widget.screenshot(path=screenshots / f"widget-{name}.png")
+        shoot(widget, screenshots / f"widget-{name}.png")
 
 
 def test_new_sections_fit_a_390_px_phone(browser: Any, server_url: str, screenshots: Path) -> None:
@@ -292,8 +293,7 @@ def test_new_sections_fit_a_390_px_phone(browser: Any, server_url: str, screensh
     for name, selector in SECTIONS:
         widget = phone.locator(selector)
         widget.scroll_into_view_if_needed()
-        phone.wait_for_timeout(100)
-        widget.screenshot(path=screenshots / f"widget-{name}-390px.png")
+        shoot(widget, screenshots / f"widget-{name}-390px.png")
     overflow = phone.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert overflow <= 390, f"the page is {overflow} px wide on a 390 px screen"
