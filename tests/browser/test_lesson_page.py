@@ -218,6 +218,29 @@ def test_every_cell_has_an_accessible_name(page: Any) -> None:
     assert all(name and re.search(r"row \d+, column \d+: ", name) for name in names)
 
 
+def test_a_cell_reads_as_a_formula_and_takes_its_numbers_on_request(page: Any) -> None:
+    from convscope import trace
+    from convscope.tracing.formula import formula_of
+
+    state = page.locator(CALC).first
+    output_cell(page, 1, 2).click()
+    formula = page.locator(f"{CALC} details.cs-formula")
+    formula.locator("summary").click()  # a <details>: Enter or Space opens it from the keyboard
+    symbols = formula.locator(".cs-formula-symbols")
+    numbers = formula.locator(".cs-formula-numbers")
+    assert symbols.inner_text().startswith("y₁₂ = w₀₀·x₁₂ + w₀₁·x₁₃")
+    assert numbers.is_hidden()
+    formula.get_by_role("button", name="Put the numbers in").click()
+    image = [[10 * (r + 1) * (c + 1) for c in range(5)] for r in range(5)]
+    expected = formula_of(trace(image, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]), 1, 2)
+    assert numbers.inner_text() == expected.substituted() and numbers.is_visible()
+    output_cell(page, 0, 0).click()  # another cell keeps the formula open, numbers in
+    assert symbols.inner_text() != "" and formula.locator(".cs-formula-numbers").inner_text() == (
+        "y₀₀ = (−1)·10 + 0·20 + 1·30 + (−2)·20 + 0·40 + 2·60 + (−1)·30 + 0·60 + 1·90 = 160"
+    )
+    assert state.locator("[data-error-for]:not(:empty)").count() == 0
+
+
 def test_hovering_previews_and_leaving_returns_to_the_pinned_cell(page: Any) -> None:
     output_cell(page, 0, 0).click()
     output_cell(page, 2, 1).hover()

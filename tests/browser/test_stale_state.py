@@ -120,7 +120,9 @@ def test_unticking_bias_changes_the_call_or_marks_it_out_of_date(page: Any) -> N
 
 
 def cell(widget: Any, name: str, row: int, column: int) -> Any:
-    return widget.locator(f"[aria-label^='{name} row {row}, column {column}:']")
+    # The widget's own grids, not the copy of a kernel an explanation below them may show.
+    label = f"[aria-label^='{name} row {row}, column {column}:']"
+    return widget.locator(f"{label}:not(.cs-explain-slot *)")
 
 
 def edit(widget: Any, name: str, row: int, column: int, text: str) -> None:

@@ -15,8 +15,9 @@ from pydantic import Field
 from ... import kernels
 from ...engine import ConvSpec
 from ...engine.spec import window_count
+from ...tracing.formula import formula_of
 from ...tracing.numbers import format_number
-from ...tracing.step import trace
+from ...tracing.step import ConvTrace, trace
 from ..base import LIMIT, Number, Widget, WidgetInputs, grid, text_grid
 from ..explain import explained_trace
 
@@ -120,10 +121,22 @@ def build_state(inputs: CalculatorInputs) -> dict[str, Any]:
         "kernel_words": _kernel_words(inputs.kernel_name),
         "bias": format_number(inputs.bias),
         "trace": explained_trace(conv),
+        "formulas": _formulas(conv),
         "size": _sizes(inputs),
         "catalog": _catalog(),
         "limits": {"input": MAX_INPUT, "kernel": MAX_KERNEL},
     }
+
+
+def _formulas(conv: ConvTrace) -> list[dict[str, str]]:
+    """Return each output cell's formula in the trace's step order, in names and in numbers."""
+    rows, cols = conv.output_shape[2], conv.output_shape[3]
+    formulas = []
+    for i in range(rows):
+        for j in range(cols):
+            formula = formula_of(conv, i, j)
+            formulas.append({"symbolic": formula.symbolic(), "substituted": formula.substituted()})
+    return formulas
 
 
 WIDGET = Widget(

@@ -63,6 +63,7 @@ class Calculator {
   draw() {
     if (this.pinned !== null && this.pinned >= this.steps.length) this.pinned = null;
     keepFocus(this.el, () => {
+      this.explained = undefined;  // a new state: its cell's explanation is drawn again
       this.el.replaceChildren(this.controls(), this.grids(), this.sizeLine(), this.player(),
         this.explanation = h("div", "cs-explain-slot"), legend(), this.generalError());
     });
@@ -241,8 +242,34 @@ class Calculator {
       cell.classList.toggle("cs-preview", index === this.preview);
       cell.setAttribute("aria-pressed", String(index === this.pinned));
     }
-    this.explanation.replaceChildren(step ? withBias(stepView(step), step) : hint());
+    if (this.explained !== shown || !this.explanation.isConnected || !this.explanation.hasChildNodes()) {
+      // Only when the cell shown changes: redrawing it under a click (a blur ends a focus
+      // preview) would replace the very button or <summary> being clicked.
+      this.explained = shown;
+      this.explanation.replaceChildren(step ? withBias(stepView(step), step) : hint());
+      if (step) this.explanation.append(this.formula(shown));
+    }
     this.status.textContent = this.pinned === null ? "" : `position ${this.pinned + 1} of ${this.steps.length}`;
+  }
+
+  /** The cell as a formula, y₀₀ = w₀₀·x₀₀ + …, from the server; the numbers go in on request. */
+  formula(index) {
+    const written = this.model.get("formulas")?.[index];
+    const box = h("details", "cs-formula");
+    if (!written) return box;
+    box.open = Boolean(this.formulaOpen);
+    box.addEventListener("toggle", () => { this.formulaOpen = box.open; });
+    box.append(h("summary", "", "As a formula"));
+    box.append(h("p", "cs-formula-symbols", written.symbolic));
+    const numbers = h("p", "cs-formula-numbers", written.substituted);
+    numbers.hidden = !this.numbersIn;
+    const put = button(this.numbersIn ? "Hide the numbers" : "Put the numbers in", "formula-numbers", () => {
+      this.numbersIn = !this.numbersIn;
+      numbers.hidden = !this.numbersIn;
+      put.textContent = this.numbersIn ? "Hide the numbers" : "Put the numbers in";
+    });
+    box.append(put, numbers);
+    return box;
   }
 
   advance() {
