@@ -270,3 +270,42 @@ def test_the_network_widget_works_in_a_notebook(browser: Any, tmp_path: Path) ->
     assert page.locator(".cs-nm-z .cs-nm-number").inner_text() == number(z)
     context.close()
     assert watch.problems == []
+
+
+INSPECTOR = ".cs-widget[data-widget='inspector']"
+
+
+def test_the_inspector_reads_a_typed_stack_and_refuses_a_typo_beside_it(
+    lesson: Any, screenshots: Path, watch: Watch
+) -> None:
+    from convscope.inspection import inspect_layers, parse_stack
+
+    from .conftest import shoot
+
+    widget = lesson.locator(INSPECTOR)
+    widget.scroll_into_view_if_needed()
+    rows = widget.locator("tbody tr")
+    assert rows.count() == 8 and widget.locator("tfoot").inner_text().count("1,898") == 1
+    stack = "conv 3 16 5 s2; relu; maxpool 3 s2"
+    widget.locator("textarea[data-key='stack']").fill(stack)
+    widget.locator("input[data-key='input_size']").fill("31")
+    widget.get_by_role("button", name="Inspect").click()
+    expected = inspect_layers(parse_stack(stack), (31, 31))
+    widget.locator("tbody tr").nth(2).wait_for()
+    lesson.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel + ' tbody tr').length === n",
+        arg=[INSPECTOR, len(expected.rows)],
+    )
+    first = widget.locator("tbody tr").first.locator("td")
+    assert first.nth(2).inner_text() == "16×14×14"
+    assert first.nth(3).inner_text() == expected.rows[0].formulas[0]
+    assert widget.locator("tfoot td").nth(8).inner_text() == f"{expected.params:,}"
+    shoot(widget, screenshots / "lesson4-inspector.png")
+    widget.locator("textarea[data-key='stack']").fill("cnov 3 16 5")
+    widget.get_by_role("button", name="Inspect").click()
+    message = widget.locator("[data-error-for='stack']")
+    message.filter(has_text="did you mean 'conv'").wait_for()
+    assert widget.locator("textarea[data-key='stack']").input_value() == "cnov 3 16 5"
+    widget.locator(".cs-stale-note").wait_for()  # the old table is marked out of date
+    # the refusal's 422 is the answer this test asked for, not a broken page
+    watch.problems = [p for p in watch.problems if "status of 422" not in p]

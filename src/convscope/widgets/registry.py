@@ -24,6 +24,7 @@ from . import (
     grad_loss,
     grad_weight,
     groups,
+    inspector,
     network_check,
     network_maps,
     padding_modes,
@@ -55,7 +56,7 @@ FIRST_LESSON = (
 )
 SECOND_LESSON = (padding_modes, pooling, transposed, checkerboard, receptive, quick_check)
 THIRD_LESSON = (grad_weight, grad_loss, grad_learn, grad_chain, grad_check)
-NETWORK_LESSON = (network_maps, first_filters, network_check)
+NETWORK_LESSON = (network_maps, first_filters, network_check, inspector)
 BEYOND_LESSON = (signal_1d, causal_tree, groups, volume_3d, beyond_check)
 WIDGETS: dict[str, Widget] = {
     module.WIDGET.name: module.WIDGET
