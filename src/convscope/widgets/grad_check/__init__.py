@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ...tracing.numbers import format_number
 from ..base import Widget, WidgetInputs
+from ..quick_check import generated_state
 from .variants import GENERATORS
 
 
@@ -44,24 +44,7 @@ def build_state(inputs: GradCheckInputs) -> dict[str, Any]:
     >>> state["result"] is None, "∂L/∂w" in state["question"]
     (True, True)
     """
-    question = GENERATORS[inputs.kind](inputs.variant)
-    result = None
-    if inputs.answer is not None:
-        result = {
-            "correct": inputs.answer == question.answer,
-            "answer": format_number(question.answer),
-            "answer_text": format_number(question.answer),
-            "explanation": question.working,
-        }
-    return {
-        "inputs": inputs.model_dump(),
-        "kind": inputs.kind,
-        "variant": inputs.variant,
-        "answer_kind": "number",
-        "question": question.question,
-        "hint": question.hint,
-        "result": result,
-    }
+    return generated_state(inputs, GENERATORS)
 
 
 WIDGET = Widget(

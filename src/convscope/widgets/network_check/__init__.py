@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ...tracing.numbers import format_number
 from ..base import Widget, WidgetInputs
+from ..quick_check import generated_state
 from .variants import GENERATORS
 
 
@@ -45,25 +45,7 @@ def build_state(inputs: NetworkCheckInputs) -> dict[str, Any]:
     >>> state["result"]["correct"], state["result"]["explanation"]
     (True, '16 × (8 × 3 × 3) + 16 = 1,168')
     """
-    question = GENERATORS[inputs.kind](inputs.variant)
-    result = None
-    if inputs.answer is not None:
-        result = {
-            "correct": inputs.answer == question.answer,
-            "answer": format_number(question.answer),
-            "answer_text": format_number(question.answer),
-            "explanation": question.working,
-        }
-    return {
-        "inputs": inputs.model_dump(),
-        "kind": inputs.kind,
-        "variant": inputs.variant,
-        "answer_kind": "number",
-        "question": question.question,
-        "hint": question.hint,
-        "own": False,
-        "result": result,
-    }
+    return generated_state(inputs, GENERATORS)
 
 
 WIDGET = Widget(

@@ -11,6 +11,7 @@ quiz's own module, ``widgets/quiz/quiz.js``. A directive may ask the teacher's o
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -51,9 +52,19 @@ class QuickCheckInputs(WidgetInputs):
     sealed: Annotated[str, Field(max_length=MAX_SEALED_CHARS)] | None = None
 
 
-def variant_state(kind: str, variant: int, answer: int | None) -> dict[str, Any]:
-    """Return the question of ``kind``/``variant`` and, once answered, the marked result."""
-    question = GENERATORS[kind](variant)
+def variant_state(
+    kind: str,
+    variant: int,
+    answer: int | None,
+    generators: Mapping[str, Callable[[int], Any]] = GENERATORS,
+) -> dict[str, Any]:
+    """Return the question of ``kind``/``variant`` and, once answered, the marked result.
+
+    ``generators`` maps each kind to a function of the variant returning a question with
+    ``question``, ``hint``, ``answer`` and ``working``; the lessons' other generated checks
+    (``grad_check``, ``network_check``, ``beyond_check``) pass their own.
+    """
+    question = generators[kind](variant)
     state: dict[str, Any] = {
         "answer_kind": "number",
         "question": question.question,
@@ -68,6 +79,16 @@ def variant_state(kind: str, variant: int, answer: int | None) -> dict[str, Any]
             "explanation": question.working,
         }
     return state
+
+
+def generated_state(
+    inputs: WidgetInputs, generators: Mapping[str, Callable[[int], Any]]
+) -> dict[str, Any]:
+    """Return the whole state of a generated number check whose inputs are ``kind``,
+    ``variant`` and ``answer``: the quiz module's contract, the answer only once given."""
+    kind, variant, answer = inputs.kind, inputs.variant, inputs.answer  # type: ignore[attr-defined]
+    body = variant_state(kind, variant, answer, generators)
+    return {"inputs": inputs.model_dump(), "kind": kind, "variant": variant, "own": False, **body}
 
 
 def build_state(inputs: QuickCheckInputs) -> dict[str, Any]:
