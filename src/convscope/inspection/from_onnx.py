@@ -71,10 +71,13 @@ def _with_first_weights(layers: tuple[Layer, ...], graph: Any) -> tuple[Layer, .
 
 
 def _initializer_values(graph: Any, name: str) -> Any:
+    import onnx
     import onnx.numpy_helper
 
     for tensor in graph.initializer:
         if tensor.name == name:
+            if tensor.data_location == onnx.TensorProto.EXTERNAL:
+                return None  # its bytes name a file to read: a model may not make us open one
             try:
                 return onnx.numpy_helper.to_array(tensor).astype(float)
             except Exception:  # stored outside the file, or in a type NumPy cannot read
