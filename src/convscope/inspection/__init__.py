@@ -21,8 +21,9 @@ from .layers import (
     Pool,
 )
 from .load import MAX_ONNX_BYTES, MAX_STACK_BYTES, inspect_model, parse_input_size, read_model
-from .report import Inspection, Row, inspect_layers
+from .report import Inspection, Row
 from .stack_text import GRAMMAR, parse_stack
+from .walk import inspect_layers
 
 __all__ = [
     "GRAMMAR",

@@ -1,7 +1,7 @@
 """The layers ``convscope inspect`` understands, whatever the model was written in.
 
 A stack description, a PyTorch module and an ONNX graph are each read into a tuple of these
-frozen records; :func:`~convscope.inspection.report.inspect_layers` then does the arithmetic
+frozen records; :func:`~convscope.inspection.walk.inspect_layers` then does the arithmetic
 once, through the engine's own specs.
 
 Every record may say which layers it reads (``inputs``, by name; ``"input"`` is the model's

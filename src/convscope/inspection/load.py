@@ -11,8 +11,9 @@ from ..engine.spec import Pair, as_pair
 from .from_onnx import onnx_layers
 from .from_torch import load_factory, torch_layers
 from .layers import Layer, ModelProblem
-from .report import Inspection, inspect_layers
+from .report import Inspection
 from .stack_text import parse_stack
+from .walk import inspect_layers
 
 MAX_ONNX_BYTES = 100 * 1024 * 1024
 """The largest ONNX file read (ResNet-50 is about 100 MB; the graph alone would be far less)."""
