@@ -26,7 +26,7 @@ from .conv3d import (
     unfold_depth,
     unstack_depth,
 )
-from .grad import GradShapeError, shape_argument
+from .grad import _check_grad_shape, _stand_in, shape_argument
 from .padding import _check_fits
 from .spec import PaddingArg, Size
 
@@ -192,20 +192,13 @@ def conv3d_bias(grad_output: ArrayLike) -> NDArray[Any]:
     return np.asarray(grad.sum(axis=axes))
 
 
-def _stand_in(shape: tuple[int, ...], like: NDArray[Any]) -> NDArray[Any]:
-    # The missing operand as a zero of the other's dtype seen through ``shape``: the forward's
-    # checks read its shape without a cell being allocated.
-    return np.broadcast_to(np.zeros((), compute_dtype(like.dtype)), shape)
-
-
 def _grad_output(grad_output: ArrayLike, problem: VolumeProblem) -> NDArray[Any]:
     grad = as_numeric_array(grad_output, "grad_output")
     kernel_size = problem.weight.shape[2:]
     out_size = problem.spec.output_size(problem.input.shape[2:], kernel_size)
     canonical = (problem.input.shape[0], problem.weight.shape[0], *out_size)
     expected = canonical[problem.layout.output_drop :]
-    if grad.shape != expected:
-        raise GradShapeError(grad.shape, expected)
+    _check_grad_shape(grad.shape, expected)
     return grad.reshape(canonical)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -94,7 +93,6 @@ def table(inspection: Inspection) -> dict[str, Any]:
     """Return the inspection as the page draws it: every number already written out."""
     rows = []
     for row in inspection.rows:
-        data = asdict(row)
         rows.append(
             {
                 "index": row.index,
@@ -102,7 +100,7 @@ def table(inspection: Inspection) -> dict[str, Any]:
                 "kind": row.kind,
                 "inputs": list(row.inputs),
                 "output": shape_text(row.output_shape),
-                "formulas": list(data["formulas"]),
+                "formulas": list(row.formulas),
                 "dropped": pair_text(row.dropped) if row.dropped != (0, 0) else "",
                 "field": pair_text(row.field_size),
                 "jump": pair_text(row.field_jump),
