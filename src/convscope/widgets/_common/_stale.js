@@ -11,7 +11,7 @@ const DELAY_MS = 250;  // a normal answer arrives first: no flicker on every key
 let counter = 0;
 
 export const STALE_WORDS = "Out of date: these results are for the last values that worked. "
-  + "Correct the value marked above, or choose another, to bring them up to date.";
+  + "Correct the value whose message is shown in red, or choose another, to bring them up to date.";
 
 /**
  * Mark `regions` (elements inside `el`) out of date unless a new state redraws them first.
