@@ -30,5 +30,6 @@ echo "== mypy"
 echo "== pytest (engine, tracing, API, CLI)"
 .venv/bin/python -m pytest -n 2 -m "not browser" "$@"
 echo "== pytest (browser)"
-.venv/bin/python -m pytest -n 2 -m browser "$@"
+# a module's tests share one page: keep each file on one worker, in its written order
+.venv/bin/python -m pytest -n 2 --dist loadfile -m browser "$@"
 bash scripts/attacks-elsewhere.sh

@@ -98,6 +98,9 @@ def test_a_preset_after_a_refused_edit_is_applied(page: Any, screenshots: Path) 
 
 def test_unticking_bias_changes_the_call_or_marks_it_out_of_date(page: Any) -> None:
     params = show(page, PARAMS)
+    # the page is shared by this module's tests, which xdist may run in any order or split
+    params.locator("button", has_text="64 → 128, 3×3").click()
+    wait_text(params.locator(".cs-result"), "73,856")
     params.locator("input[data-key='bias']").uncheck()
     wait_text(params.locator(".cs-call"), "bias=False")
     assert params.locator(".cs-params-lines").inner_text().count("73,728 + 0 = 73,728") == 1
