@@ -25,8 +25,13 @@ from .loops import ActiveLoop, LoopCards
 from .source_map import SourceMap
 from .values import ArraySnapshot, same_snapshot, snapshot, snapshot_size
 
+_SMALL = 32  # what snapshot_size counts for a number, None or bool
+_NUMBERS = frozenset({int, float, bool, type(None)})
+_IMMUTABLE = _NUMBERS | {complex, str, bytes}
+
 _MISSING = object()
 _SUSPENDABLE = 0x20 | 0x80 | 0x200  # CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR
+_OPTIMIZED = 0x1  # CO_OPTIMIZED: a function's fast locals, which only its own code rebinds
 _YIELD = dis.opmap["YIELD_VALUE"]
 _UNTRACED_CODE = frozenset({"<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"})
 
@@ -54,11 +59,23 @@ class Event:
 class FrameState:
     """What the recorder remembers about one followed frame between its events."""
 
-    __slots__ = ("depth", "function", "loops", "pending", "previous", "recorded", "unwinding")
+    __slots__ = (
+        "bound",
+        "depth",
+        "function",
+        "loops",
+        "pending",
+        "previous",
+        "recorded",
+        "unwinding",
+    )
 
-    def __init__(self, function: str, depth: int) -> None:
+    def __init__(
+        self, function: str, depth: int, bound: dict[int, tuple[str, ...]] | None = None
+    ) -> None:
         self.function = function
         self.depth = depth
+        self.bound = bound
         self.pending: Event | None = None
         self.previous: dict[str, Any] = {}
         self.recorded: dict[str, object] = {}
@@ -121,13 +138,14 @@ class Recorder:
     def record_value(self, slot: int, value: object) -> object:
         """Keep the value of chosen sub-expression ``slot`` on its frame's current step."""
         state = self.states.get(sys._getframe(1))
-        step = state.pending if state is not None else None
-        if step is not None:
-            snap = snapshot(value)
-            self.recorded_bytes += snapshot_size(snap)
-            if step.values is None:
-                step.values = {}
-            step.values[self._labels[slot]] = snap
+        if state is None or state.pending is None:
+            return value
+        snap = snapshot(value)
+        self.recorded_bytes += _SMALL if type(snap) in _NUMBERS else snapshot_size(snap)
+        values = state.pending.values
+        if values is None:
+            values = state.pending.values = {}
+        values[self._labels[slot]] = snap
         return value
 
     def finish(self) -> None:
@@ -144,7 +162,14 @@ class Recorder:
             caller = caller.f_back
         is_function = not code.co_name.startswith("<")
         base = self.states[caller].depth if caller is not None else 0
-        state = FrameState(code.co_qualname, base if code.co_name == "<module>" else base + 1)
+        depth = base if code.co_name == "<module>" else base + 1
+        # In a plain function frame only a line's own statement can rebind a local, so the
+        # names it can bind are all that need comparing. Module and class bodies (whose names
+        # any call may change), closures' shared cells, and generators (rebound by ``send``
+        # between lines) have every local compared instead.
+        plain = code.co_flags & _OPTIMIZED and not code.co_flags & _SUSPENDABLE
+        plain = plain and not code.co_cellvars and not code.co_freevars
+        state = FrameState(code.co_qualname, depth, self.source_map.bound if plain else None)
         self.states[frame] = state
         if is_function:  # a step on the ``def`` line shows the arguments it was called with
             step = self._add_step(state, code.co_firstlineno, "line")
@@ -153,7 +178,8 @@ class Recorder:
 
     def _on_line(self, state: FrameState, frame: FrameType) -> None:
         # The hot path: runs for every executed line, so it avoids calls it can skip.
-        line = self._statement_start.get(frame.f_lineno, frame.f_lineno)
+        line = frame.f_lineno
+        line = self._statement_start.get(line, line)
         pending = state.pending
         if pending is not None and pending.line == line:
             return  # a continuation line of the statement already being recorded
@@ -225,13 +251,13 @@ class Recorder:
         if step.line in self._headers:
             return
         variables = active.info.variables
-        produced = {
-            name: snap
-            for name, snap in (step.changes or {}).items()
-            if name not in in_place and name not in variables
-        }
-        produced.update(step.values or {})
-        active.iteration.values.update(produced)
+        values = active.iteration.values
+        if step.changes:
+            for name, snap in step.changes.items():
+                if name not in in_place and name not in variables:
+                    values[name] = snap
+        if step.values:
+            values.update(step.values)
 
     def _changes(
         self, state: FrameState, local_values: dict[str, Any], line: int
@@ -239,10 +265,24 @@ class Recorder:
         previous = state.previous
         recorded = state.recorded
         changes: dict[str, object] = {}
-        for name, value in local_values.items():
-            if previous.get(name, _MISSING) is not value and not name.startswith("__"):
-                snap = changes[name] = recorded[name] = snapshot(value)
-                self.recorded_bytes += snapshot_size(snap)
+        bound = state.bound.get(line) if state.bound is not None and line >= 0 else None
+        if bound is None:  # compare every local, and remember them all
+            for name, value in local_values.items():
+                if previous.get(name, _MISSING) is not value and not name.startswith("__"):
+                    snap = changes[name] = recorded[name] = snapshot(value)
+                    self.recorded_bytes += snapshot_size(snap)
+            state.previous = local_values.copy()
+        else:  # only the names this line can bind may differ from the previous line's
+            for name in bound:
+                value = local_values.get(name, _MISSING)
+                if value is not _MISSING and previous.get(name, _MISSING) is not value:
+                    if name.startswith("__"):
+                        continue
+                    snap = changes[name] = recorded[name] = snapshot(value)
+                    self.recorded_bytes += _SMALL if type(snap) in _NUMBERS else snapshot_size(snap)
+                    previous[name] = value
+            if len(changes) > 1:  # in the order of the frame's locals, as compared in full
+                changes = {name: changes[name] for name in local_values if name in changes}
         for name in self.source_map.assigned.get(line, ()):
             if name not in changes and name in local_values:  # re-bound to an equal value
                 snap = changes[name] = recorded[name] = snapshot(local_values[name])
@@ -250,7 +290,6 @@ class Recorder:
         in_place: tuple[str, ...] = ()
         if line in self.source_map.mutated:
             in_place = self._in_place_changes(state, local_values, line, changes)
-        state.previous = local_values.copy()
         return changes, in_place
 
     def _in_place_changes(
@@ -265,6 +304,8 @@ class Recorder:
             if name in changes or name not in local_values:
                 continue
             value = local_values[name]
+            if type(value) in _IMMUTABLE:
+                continue  # the same object as before (else it would be in changes): unchanged
             old = state.recorded.get(name, _MISSING)
             if isinstance(value, np.ndarray) and ArraySnapshot.unchanged(old, value):
                 continue  # the common case, decided without copying the array

@@ -55,6 +55,8 @@ class SourceMap:
     labels: list[str] = field(default_factory=list)
     statement_start: dict[int, int] = field(default_factory=dict)
     assigned: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    bound: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Every name the statements starting on a line can bind, for lines where that is known."""
 
 
 def analyse(
@@ -84,6 +86,7 @@ def analyse(
         line: {_squash(text) for text in texts} for line, texts in (expressions or {}).items()
     }
     source_map.statement_start = _statement_starts(tree)
+    source_map.bound = _bound_names(tree)
     for statement in _simple_statements(tree):
         names = _assigned_names(statement)
         if names:
@@ -205,6 +208,75 @@ def _statement_starts(tree: ast.Module) -> dict[int, int]:
         for line in range(node.lineno + 1, last + 1):
             starts.setdefault(line, node.lineno)
     return starts
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+_OWN_SCOPE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _bound_names(tree: ast.Module) -> dict[int, tuple[str, ...]]:
+    """Map the first line of each statement (and ``except``/``case`` line) to the names it can
+    bind in its frame: assignment, loop, ``with`` and ``as`` targets, walruses, imports, and
+    the names of ``def`` and ``class``. Only a compound statement's header is read (its body's
+    statements have their own lines), and never the inside of a nested function or class.
+
+    A line missing from the map (a decorator's, say) is one the recorder cannot vouch for: it
+    compares every local there instead.
+    """
+    found: dict[int, dict[str, None]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt | ast.ExceptHandler | ast.match_case):
+            line = node.pattern.lineno if isinstance(node, ast.match_case) else node.lineno
+            names = found.setdefault(line, {})
+            for name in _header_bindings(node):
+                names[name] = None
+    return {line: tuple(names) for line, names in found.items()}
+
+
+def _header_bindings(node: ast.AST) -> Iterator[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.ExceptHandler):
+        if node.name:
+            yield node.name
+    elif isinstance(node, ast.Import | ast.ImportFrom):
+        for alias in node.names:
+            yield alias.asname or alias.name.split(".")[0]
+    for field_name, value in ast.iter_fields(node):
+        if field_name in _BODIES or isinstance(node, _OWN_SCOPE):
+            continue  # decorators, defaults and bases are read below only for walruses
+        parts = value if isinstance(value, list) else [value]
+        for part in parts:
+            if isinstance(part, ast.AST):
+                yield from _stored_names(part)
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        for part in [*node.decorator_list, *_defaults_and_bases(node)]:
+            yield from _stored_names(part)
+
+
+def _defaults_and_bases(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+) -> list[ast.expr]:
+    if isinstance(node, ast.ClassDef):
+        return [*node.bases, *(keyword.value for keyword in node.keywords)]
+    arguments = node.args
+    return [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+
+
+def _stored_names(root: ast.AST) -> Iterator[str]:
+    """Yield the names ``root`` stores to (targets, walruses, match captures), skipping the
+    bodies of lambdas; a comprehension's own targets stay in its scope but are harmless."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Lambda):
+            stack.extend([*node.args.defaults, *(d for d in node.args.kw_defaults if d)])
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            yield node.name
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            yield node.rest
+        stack.extend(ast.iter_child_nodes(node))
 
 
 def _assigned_names(statement: ast.stmt) -> tuple[str, ...]:

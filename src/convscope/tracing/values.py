@@ -35,6 +35,7 @@ Encoder = Callable[[object], dict[str, Any]]
 """A function turning a snapshot into its JSON ``VALUE`` (:func:`encode` or a memo of it)."""
 
 _SCALAR_TYPES = (bool, int, float, complex, type(None))
+_EXACT_SCALARS = frozenset(_SCALAR_TYPES)  # the common case, decided by one set lookup
 _EXACT_INT_LIMIT = 2**53  # beyond this, JavaScript's numbers would round the integer
 
 
@@ -63,14 +64,28 @@ _short_repr.maxstring = _short_repr.maxother = MAX_TEXT_CHARS
 class ArraySnapshot:
     """A copy of (the leading corner of) an ndarray, with the shape it really had."""
 
-    __slots__ = ("_bytes", "data", "dtype", "shape", "truncated")
+    __slots__ = ("_bytes", "data", "shape", "truncated")
 
     def __init__(self, array: np.ndarray[Any, Any]) -> None:
+        # runs for every array a traced line produces: no calls it can skip
         self._bytes: bytes | None = None
         self.shape = array.shape
-        self.dtype = dtype_name(array.dtype)
-        self.truncated = array.size > MAX_ARRAY_CELLS
-        self.data = _leading_corner(array).copy() if self.truncated else array.copy()
+        if array.size > MAX_ARRAY_CELLS:
+            self.truncated = True
+            self.data = _leading_corner(array).copy()
+        else:
+            self.truncated = False
+            self.data = array.copy()
+
+    @property
+    def dtype(self) -> str:
+        """The array's dtype name, e.g. ``"float64"`` (the copy keeps the dtype)."""
+        return dtype_name(self.data.dtype)
+
+    @property
+    def size(self) -> int:
+        """Roughly how many bytes this snapshot holds, for the recorded-bytes cap."""
+        return 64 + int(self.data.nbytes)
 
     def same_as(self, other: object) -> bool:
         """Return whether ``other`` is a snapshot of an equal array (shape, dtype, values)."""
@@ -128,6 +143,11 @@ class TextSnapshot:
 
 def snapshot(value: object) -> object:
     """Return a frozen stand-in for ``value``: the value itself when it cannot change."""
+    kind = type(value)
+    if kind in _EXACT_SCALARS:
+        return value
+    if kind is np.ndarray:
+        return ArraySnapshot(value)  # type: ignore[arg-type]
     if isinstance(value, _SCALAR_TYPES):
         return value
     if isinstance(value, str) and len(value) <= MAX_TEXT_CHARS:
@@ -141,8 +161,10 @@ def snapshot(value: object) -> object:
 
 def snapshot_size(snap: object) -> int:
     """Return roughly how many bytes ``snap`` holds, for the recorded-bytes cap."""
+    if type(snap) in _EXACT_SCALARS:
+        return 32
     if isinstance(snap, ArraySnapshot):
-        return 64 + int(snap.data.nbytes)
+        return snap.size
     if isinstance(snap, TextSnapshot):
         return 64 + len(snap.text)
     if isinstance(snap, str):
