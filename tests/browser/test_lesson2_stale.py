@@ -121,3 +121,35 @@ def test_an_empty_answer_shows_no_old_error_and_no_old_verdict(lesson: Any) -> N
     check(lesson, "")
     assert "twelve" not in error.inner_text()
     lesson.wait_for_function(VERDICT_NOT_CURRENT, arg=f"{QUIZ_SIZE} .cs-quiz-result")
+
+
+TRANS = "#widget-transposed-5"
+
+
+def test_transposed_animation_stops_and_waits_while_its_stamps_are_out_of_date(
+    lesson: Any,
+) -> None:
+    player = {key: lesson.locator(f"{TRANS} button[data-key='{key}']") for key in ("play", "step")}
+    player["step"].click()
+    lesson.locator(f"{TRANS} .cs-stamp-status", has_text="stamp 1 of 4").wait_for()
+    cell = lesson.locator(f"{TRANS} [aria-label^='input row 0, column 0:']")
+    cell.fill("1e400")
+    lesson.keyboard.press("Enter")
+    lesson.locator(f"{TRANS} .cs-stale-note").wait_for()
+    assert player["play"].is_disabled() and player["step"].is_disabled()
+    assert "Out of date" in (player["play"].get_attribute("title") or "")
+
+    cell = lesson.locator(f"{TRANS} [aria-label^='input row 0, column 0:']")
+    cell.fill("5")
+    lesson.keyboard.press("Enter")
+    lesson.locator(f"{TRANS} [aria-label^='input row 0, column 0: 5']").wait_for()
+    assert lesson.locator(f"{TRANS} .cs-stale-note").count() == 0
+    assert player["play"].is_enabled()
+    status = lesson.locator(f"{TRANS} .cs-stamp-status")
+    before = status.inner_text()
+    player["step"].click()
+    lesson.wait_for_function(
+        "([s, t]) => document.querySelector(s).textContent !== t",
+        arg=[f"{TRANS} .cs-stamp-status", before],
+    )
+    assert " of 4" in status.inner_text()

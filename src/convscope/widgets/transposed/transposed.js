@@ -72,9 +72,10 @@ class Transposed {
     box.append(h("h3", "", "Scatter: every input cell stamps a scaled kernel"));
     const player = h("div", "cs-controls cs-player");
     this.playButton = button("Play", "play", () => (this.timer ? this.stop() : this.play()), "cs-primary");
-    player.append(this.playButton,
+    this.playerButtons = [this.playButton,
       button("Step", "step", () => { this.stop(); this.advance(); }),
-      button("Show all", "all", () => { this.stop(); this.frame = null; this.showFrame(); }));
+      button("Show all", "all", () => { this.stop(); this.frame = null; this.showFrame(); })];
+    player.append(...this.playerButtons);
     this.status = h("p", "cs-caption cs-stamp-status");
     this.status.setAttribute("role", "status");
     this.stampSlot = h("div", "cs-stamp-slot");
@@ -174,6 +175,16 @@ class Transposed {
     this.playButton.setAttribute("aria-pressed", "true");
   }
 
+  // After a refusal the stamps shown are for the last values that worked: stop the animation
+  // and keep it stopped until the next state redraws the widget with live buttons.
+  freeze() {
+    this.stop();
+    for (const control of this.playerButtons ?? []) {
+      control.disabled = true;
+      control.title = "Out of date: correct the refused value first";
+    }
+  }
+
   stop() {
     clearInterval(this.timer);
     this.timer = null;
@@ -233,8 +244,10 @@ function render({ model, el }) {
   const redraw = () => { widget.stop(); widget.draw(); };
   redraw();
   model.on("change", redraw);
+  const freeze = () => widget.freeze();
+  model.on("error", freeze);
   const unmark = staleOnRefusal(model, el);
-  return () => { widget.stop(); model.off("change", redraw); unmark(); };
+  return () => { widget.stop(); model.off("change", redraw); model.off("error", freeze); unmark(); };
 }
 
 export default { render };
