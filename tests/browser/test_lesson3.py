@@ -254,9 +254,10 @@ def test_the_exported_lesson_explains_gradients_from_disk(
     wait_text(page, f"{VIEW} .cs-explain h3", f"∂L/∂weight[1, 1] = {strided[1, 1]}")
     page.locator(f"{CHAIN} [data-key='kind-avg']").click()  # precomputed
     wait_text(page, f"{CHAIN} .cs-grad-row", "0.25")
-    page.locator(f"{LEARN} [data-key='step']").click()  # the first step was computed ahead
-    wait_text(page, f"{LEARN} .cs-learn-numbers", "step 1 of")
-    page.locator(f"{LEARN} [data-key='step']").click()  # the next needs the engine
+    page.locator(f"{LEARN} [data-key='play']").click()  # Play's whole run was computed ahead
+    wait_text(page, f"{LEARN} .cs-learn-message", "from step 66")
+    assert page.locator(f"{LEARN} [data-error-for='*']").inner_text() == ""
+    page.locator(f"{LEARN} [data-key='step']").click()  # a step after it needs the engine
     wait_text(page, f"{LEARN} [data-error-for='*']", "convscope serve")
     page.screenshot(path=screenshots / "lesson3-exported.png", full_page=True)
     context.close()

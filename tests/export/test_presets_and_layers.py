@@ -120,3 +120,17 @@ def test_a_note_stands_before_each_widget_with_fields_only_the_engine_answers() 
         OFFLINE_NOTE + f'<div class="cs-widget" id="{_placed("convolution", "params").element_id}"'
         in body
     )
+
+
+def test_plays_whole_run_from_the_lesson_is_worked_out_ahead() -> None:
+    # Play's requests, each from the state the one before answered, until the run converges
+    placed = _placed("how-a-kernel-learns", "grad_learn")
+    widget = WIDGETS["grad_learn"]
+    table = state_table(widget, placed.state)
+    state, requests = placed.state, 0
+    while (following := widget.follow_up(state)) is not None:
+        assert following["steps"] == state["play_steps"] == 2
+        state = table[canonical(following)]  # a KeyError here is a Play the page cannot answer
+        requests += 1
+    assert state["status"] == "converged" and state["step"] == 66 and requests == 33
+    assert state["converged_at"] == widget.state(state["inputs"])["converged_at"]

@@ -6,7 +6,8 @@ choice of a field with a fixed list of values (``Literal``, ``bool``, small inte
 pairs of them, such as a cell position), the same for every field of each item of a list of
 items (a layer of a stack), an item removed or a default one added, and each answer a quick
 check offers as a choice (for a typed answer, the right number). Each preset button the widget's
-module shows (its ``PRESETS``) is applied too, with the changes one control away from it. The
+module shows (its ``PRESETS``) is applied too, with the changes one control away from it, and
+a widget that asks on its own (a Play button) has its run followed from the lesson's state. The
 page looks a learner's inputs up in that table by their canonical JSON; anything else (typed
 numbers, uploads) needs ``convscope serve``, and :func:`engine_fields` names those controls.
 """
@@ -36,6 +37,9 @@ MAX_CELLS = 12
 MAX_STATES = 160
 """At most this many states per widget (refusals, a line each, not counted): a page stays a
 few hundred kilobytes."""
+MAX_FOLLOW_UPS = 60
+"""At most this many requests a widget makes on its own (a Play button's) are worked out from
+the lesson's state, on top of :data:`MAX_STATES`."""
 _PRESETS = re.compile(r"^const PRESETS = (\[.*?^\]);", re.MULTILINE | re.DOTALL)
 
 
@@ -132,7 +136,31 @@ def state_table(widget: Widget, state: dict[str, Any]) -> dict[str, dict[str, An
             table[key] = {"refused": refusal(error)}  # the page shows the server's words
         if computed >= MAX_STATES:
             break
+    table.update(_follow_ups(widget, state, table))
     return table
+
+
+def _follow_ups(
+    widget: Widget, state: dict[str, Any], known: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Return the states the page reaches on its own from ``state`` (Play's run), in order,
+    until the widget stops asking, a request is refused, or :data:`MAX_FOLLOW_UPS`."""
+    found: dict[str, dict[str, Any]] = {}
+    if widget.follow_up is None:
+        return found
+    for _ in range(MAX_FOLLOW_UPS):
+        following = widget.follow_up(state)
+        if following is None:
+            break
+        key = canonical(following)
+        if key not in known and key not in found:
+            try:
+                found[key] = widget.state(following)
+            except (ValueError, TypeError, ValidationError) as error:
+                found[key] = {"refused": refusal(error)}
+                break
+        state = known.get(key) or found[key]
+    return found
 
 
 def _wanted(widget: Widget, inputs: dict[str, Any], state: dict[str, Any]) -> Iterator[Any]:

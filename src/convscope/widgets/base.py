@@ -102,6 +102,11 @@ class Widget:
         ``kernel 5×5 does not fit the padded input 4×4``), each mapped to the input field the
         page shows the refusal next to (``None``: no one field). ``None``: the input fields'
         own names. Any other exception from ``build`` is a fault, not a refusal.
+    follow_up : callable or None
+        ``follow_up(state) -> inputs or None``: what the page asks for next on its own after
+        showing ``state`` (a Play button's next request), or ``None`` when it stops there, so
+        an export can work the whole run out ahead of time. ``None``: the page only asks when
+        the learner changes something.
     """
 
     name: str
@@ -113,6 +118,7 @@ class Widget:
     picture: Callable[[str], Picture | None] | None = None
     css: Path | None = None
     refuses: Mapping[str, str | None] | None = None
+    follow_up: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
 
     @property
     def module(self) -> str:

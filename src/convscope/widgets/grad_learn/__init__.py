@@ -31,6 +31,8 @@ from ..pictures import grey_photo, png_url
 from .curve import loss_curve
 
 MAX_STEPS = 400
+PLAY_STEPS = 2
+"""Updates per request while Play runs: the page draws the kernel after each answer."""
 """A run stops after this many updates; Reset starts another (keeps every request small)."""
 PHOTO_SIDE = 256
 CROP = 32
@@ -258,6 +260,7 @@ def build_state(inputs: GradLearnInputs) -> dict[str, Any]:
         "step": learner.step_count,
         "made": made,
         "max_steps": MAX_STEPS,
+        "play_steps": PLAY_STEPS,
         "target_kernel": text_grid(learner.target.tolist()),
         "kernel": text_grid(np.round(learner.kernel, 4).tolist()),
         "loss": format_number(history.losses[-1]),
@@ -282,10 +285,21 @@ def _safe_rate(image: str, target: str, momentum: float) -> float:
     return rate if math.isfinite(rate) else 0.0
 
 
+def play_request(state: dict[str, Any]) -> dict[str, Any] | None:
+    """Return what Play asks for after showing ``state``, or ``None`` where it stops.
+
+    Play stops once the run converged or stopped, and at :data:`MAX_STEPS`, as the page does.
+    """
+    if state["status"] != "learning" or state["step"] >= state["max_steps"]:
+        return None
+    return {**state["inputs"], "steps": state["play_steps"]}
+
+
 WIDGET = Widget(
     name="grad_learn",
     inputs=GradLearnInputs,
     build=build_state,
     esm=Path(__file__).with_name("grad_learn.js"),
     css=Path(__file__).with_name("grad_learn.css"),
+    follow_up=play_request,
 )

@@ -7,7 +7,6 @@
 import { appendEquation, button, choice, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
 import { errorSlot, fieldset, numberChoices, picture, send } from "../_common/_parts.js";
 
-const PLAY_STEPS = 2;     // updates per request while playing: the kernel is drawn after each
 const PLAY_PAUSE_MS = 60; // a breath between requests, so the page stays responsive
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -41,7 +40,7 @@ class Learn {
   play() {
     if (this.finished()) return;
     this.playing = true;
-    this.stepOnce(PLAY_STEPS);
+    this.stepOnce(this.model.get("play_steps"));
     this.draw();
   }
 
@@ -61,7 +60,8 @@ class Learn {
   keepPlaying() {
     if (!this.playing) return;
     if (this.finished()) { this.pause(); return; }
-    this.timer = setTimeout(() => { if (this.playing) this.stepOnce(PLAY_STEPS); }, PLAY_PAUSE_MS);
+    // what Play asks for is the server's `play_request`, which an export follows ahead of time
+    this.timer = setTimeout(() => { if (this.playing) this.stepOnce(this.model.get("play_steps")); }, PLAY_PAUSE_MS);
   }
 
   markStale() {
