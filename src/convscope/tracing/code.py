@@ -39,7 +39,7 @@ from .function_copy import recorded_copy
 from .recorder import Event, Recorder, Stopped
 from .source_map import RECORDER_NAME, SourceMap, analyse, instrument
 from .trace_json import TextWriter, ValueMemo, loops_json, step_json
-from .values import Encoder, snapshot
+from .values import Encoder, page_encoder, snapshot
 from .values import encode as encode_value
 
 if TYPE_CHECKING:
@@ -138,15 +138,23 @@ class CodeTrace:
         with _collector_paused():
             return self._build_json()
 
-    def to_json_text(self) -> str:
+    def to_json_text(self, *, grid_cells: int | None = None) -> str:
         """Return the JSON text of :meth:`to_json`, compact, built about three times faster.
 
         The text is exactly ``json.dumps(trace.to_json(), separators=(",", ":"))``, but each
         distinct value is written once and reused, so a run of 100,000 lines does not build
         300,000 dicts first. Use it to send or store a trace.
+
+        ``grid_cells=N`` writes the JSON for a reader that draws arrays of one or two axes and
+        at most N elements as grids and shows every other array by its ``text``, as the page's
+        code box does (:func:`~convscope.tracing.values.page_encoder`): the grids' ``text`` is
+        their one-line summary instead of NumPy's ``repr``, and the other arrays' ``data`` is
+        ``null``. For the lesson's loop on a 40×40 image that makes the JSON several times
+        smaller and quicker to build.
         """
+        encoder = encode_value if grid_cells is None else page_encoder(grid_cells)
         with _collector_paused():
-            return TextWriter().trace(self._head(encode_value), self._recorder)
+            return TextWriter(encoder).trace(self._head(encoder), self._recorder)
 
     def _build_json(self) -> dict[str, Any]:
         encode = ValueMemo()

@@ -71,6 +71,7 @@ def run_traced_source(
     *,
     filename: str = "<lesson>",
     require_walls: bool = True,
+    grid_cells: int | None = None,
 ) -> dict[str, Any]:
     """Return the trace JSON of ``source`` (then ``call``) run in a walled-in child process.
 
@@ -85,6 +86,9 @@ def run_traced_source(
         When true (the default) the code runs only if the seccomp filter and the Landlock
         ruleset are both up; otherwise the answer is an error saying which could not be raised.
         When false, it runs behind whatever walls this kernel offers (see :func:`probe_walls`).
+    grid_cells : int or None
+        As for :meth:`~convscope.tracing.code.CodeTrace.to_json_text`: the page's largest grid,
+        when the answer is only for drawing the page (a smaller answer, sooner).
 
     Returns
     -------
@@ -104,6 +108,7 @@ def run_traced_source(
         "filename": filename,
         "limits": asdict(limits),
         "require": require_walls,
+        "grid_cells": None if grid_cells is None else int(grid_cells),
     }
     with tempfile.TemporaryDirectory(prefix="convscope-sandbox-") as folder:
         return _run_child(Path(folder), job, limits)
@@ -314,7 +319,7 @@ def _trace_in_child(job: dict[str, Any], limits: SandboxLimits) -> str:
         )
         if trace.error is not None and trace.error["type"] == "MemoryError":
             trace.stopped, trace.error = memory, None
-        return trace.to_json_text()
+        return trace.to_json_text(grid_cells=job.get("grid_cells"))
     except MemoryError:
         return json.dumps(_ended(job, stopped=memory))
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
-from .values import ArraySnapshot, TextSnapshot, encode
+from .values import ArraySnapshot, Encoder, TextSnapshot, encode
 
 if TYPE_CHECKING:
     from .loops import Iteration
@@ -151,8 +151,8 @@ def loops_json(recorder: Recorder | None, memo: ValueMemo) -> list[dict[str, Any
 class TextWriter:
     """Writes the compact JSON text of a trace, each distinct value and name only once."""
 
-    def __init__(self) -> None:
-        self.value: _Memo[str] = _Memo(lambda snap: _compact(encode(snap)), _int_text)
+    def __init__(self, encoder: Encoder = encode) -> None:
+        self.value: _Memo[str] = _Memo(lambda snap: _compact(encoder(snap)), _int_text)
         self.ints = self.value.ints
         self.names: dict[str, str] = _Cache(_compact)
         self.keys: dict[str, str] = _Cache(lambda name: _compact(name) + ":")

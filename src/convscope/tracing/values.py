@@ -181,13 +181,29 @@ def same_snapshot(old: object, new: object) -> bool:
 
 def encode(snap: object) -> dict[str, Any]:
     """Return the JSON ``VALUE`` of a snapshot made by :func:`snapshot`."""
+    return _encode(snap, None)
+
+
+def page_encoder(grid_cells: int) -> Encoder:
+    """Return :func:`encode` for a reader that draws small arrays as grids and shows every other
+    array by its text, as the page's code box does: only what it shows is written.
+
+    An array of one or two axes, recorded whole, with at most ``grid_cells`` elements keeps its
+    ``data`` and gets its one-line summary as ``text`` instead of NumPy's ``repr`` (about 0.2 ms
+    an array, most of a long run's JSON time). Any other array keeps its ``text`` and has
+    ``"data": null`` (a 1,024-cell corner copied after every write is most of such a JSON).
+    """
+    return lambda snap: _encode(snap, grid_cells)
+
+
+def _encode(snap: object, grid_cells: int | None) -> dict[str, Any]:
     kind = type(snap)
     if kind is int and -_EXACT_INT_LIMIT < snap < _EXACT_INT_LIMIT:  # type: ignore[operator]
         return {"kind": "scalar", "type": "int", "value": snap, "text": repr(snap)}
     if kind is float and math.isfinite(snap):  # type: ignore[arg-type]
         return {"kind": "scalar", "type": "float", "value": snap, "text": repr(snap)}
     if isinstance(snap, ArraySnapshot):
-        return _encode_array(snap)
+        return _encode_array(snap, grid_cells)
     if isinstance(snap, TextSnapshot):
         return {"kind": "other", "type": snap.type_name, "text": snap.text}
     if isinstance(snap, np.generic):
@@ -214,15 +230,21 @@ def _encode_scalar(value: object, type_name: str, text: str) -> dict[str, Any]:
     return {"kind": "scalar", "type": type_name, "value": value, "text": text}
 
 
-def _encode_array(snap: ArraySnapshot) -> dict[str, Any]:
+def _encode_array(snap: ArraySnapshot, grid_cells: int | None) -> dict[str, Any]:
     data = snap.data
-    if data.dtype.kind in "fc":
-        listed: Any = _finite_list(data)
+    with_repr = with_data = True
+    if grid_cells is not None:  # for the page: the numbers of a grid, or else the text
+        drawn = 1 <= data.ndim <= 2 and not snap.truncated and data.size <= grid_cells
+        with_repr, with_data = not drawn, drawn
+    if not with_data:
+        listed: Any = None
+    elif data.dtype.kind in "fc":
+        listed = _finite_list(data)
     elif data.dtype.kind in "biu":
         listed = data.tolist()
     else:
         listed = np.vectorize(safe_repr, otypes=[object])(data).tolist()
-    if data.size <= MAX_REPR_CELLS:
+    if with_repr and data.size <= MAX_REPR_CELLS:
         with np.printoptions(threshold=MAX_REPR_CELLS, edgeitems=3):
             text = repr(data)
     else:  # NumPy's repr costs ~0.1 ms per array; the grid in "data" shows the values anyway

@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..tracing.sandbox import SandboxLimits, probe_walls, run_traced_source, unreadable_trace
-from ..widgets.code_trace import trace_view
+from ..widgets.code_trace import MAX_GRID_CELLS, trace_view
 from .errors import error_json
 from .schemas import ErrorResponse
 
@@ -155,7 +155,14 @@ def _turns(request: Request) -> asyncio.Semaphore:
 def _sandboxed_view(source: str, call: str | None) -> dict[str, Any]:
     """Run the code (behind every wall when this kernel has them) and return the page's view."""
     complete = probe_walls().complete
-    data = run_traced_source(source, call, CODE_LIMITS, filename=FILENAME, require_walls=complete)
+    data = run_traced_source(
+        source,
+        call,
+        CODE_LIMITS,
+        filename=FILENAME,
+        require_walls=complete,
+        grid_cells=MAX_GRID_CELLS,  # the answer only draws the page
+    )
     try:
         return trace_view(source, data, FILENAME)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):

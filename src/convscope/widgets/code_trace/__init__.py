@@ -307,7 +307,7 @@ def directive_state(raw: dict[str, Any], site: DirectiveSite) -> dict[str, Any]:
             CodeTraceInputs(example=given.example, notes=given.notes, line=given.line)
         )
     source, name = snippet_source(raw, site)
-    data = traced_snippet(source, given.call)
+    data = traced_snippet(source, given.call, MAX_GRID_CELLS)
     site.problems.extend(_problems(data, name, site, given.notes, source))
     view = trace_view(source, data, name)
     lines = [{**line, "note": given.notes.get(str(line["number"]))} for line in view["lines"]]

@@ -91,11 +91,17 @@ def _read(path: Path, given: str) -> str:
 
 
 @lru_cache(maxsize=128)
-def traced_snippet(source: str, call: str | None) -> dict[str, Any]:
-    """Return the trace JSON of ``source`` (then ``call``) run in the sandbox, cached."""
+def traced_snippet(source: str, call: str | None, grid_cells: int) -> dict[str, Any]:
+    """Return the trace JSON of ``source`` (then ``call``) run in the sandbox, cached, written
+    for a page that draws arrays of up to ``grid_cells`` elements as grids."""
     # The teacher's own program: behind every wall this kernel has, none of them required.
     return run_traced_source(
-        source, call, SNIPPET_LIMITS, filename=TRACED_NAME, require_walls=False
+        source,
+        call,
+        SNIPPET_LIMITS,
+        filename=TRACED_NAME,
+        require_walls=False,
+        grid_cells=grid_cells,
     )
 
 
