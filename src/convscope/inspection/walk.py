@@ -265,34 +265,15 @@ class _Walk:
     def _same_shape(self, index: int, layer: BatchNorm | Activation, shape: Shape) -> Row:
         field_size, jump = self._current_field(shape)
         if isinstance(layer, Activation):
-            return Row(
-                index,
-                layer.name,
-                layer.function,
-                shape,
-                shape,
-                (),
-                (0, 0),
-                (0, 0),
-                field_size,
-                jump,
-            )
-        if layer.channels is not None and layer.channels != shape[0]:
-            raise ValueError(f"normalises {layer.channels} channels, gets {shape[0]}")
-        params = 2 * shape[0] if layer.affine else 0
+            kind, params = layer.function, 0
+        else:
+            if layer.channels is not None and layer.channels != shape[0]:
+                raise ValueError(f"normalises {layer.channels} channels, gets {shape[0]}")
+            kind, params = "batchnorm", 2 * shape[0] if layer.affine else 0
         return Row(
-            index,
-            layer.name,
-            "batchnorm",
-            shape,
-            shape,
-            (),
-            (0, 0),
-            (0, 0),
-            field_size,
-            jump,
-            params,
-        )
+            index, layer.name, kind, shape, shape,
+            field_size=field_size, field_jump=jump, params=params,
+        )  # fmt: skip
 
 
 def _map(shape: Shape, layer: Layer) -> Shape:

@@ -9,30 +9,18 @@ server; the state follows the quiz's contract for number answers, so the quiz's 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field
-
-from ..base import Widget, WidgetInputs
-from ..quick_check import generated_state
+from ..base import Widget
+from ..quick_check import GeneratedCheckInputs, generated_state
 from .variants import GENERATORS
 
 
-class BeyondCheckInputs(WidgetInputs):
-    """Inputs of the ``beyond_check`` widget.
-
-    Attributes
-    ----------
-    kind : {'causal_length', 'separable_params', 'frames_3d'}
-    variant : int 0–1,000,000,000
-        0 is the lesson's question; any other number draws new numbers, always the same ones.
-    answer : int or None
-        The learner's whole-number answer, once given.
-    """
+class BeyondCheckInputs(GeneratedCheckInputs):
+    """Inputs of the ``beyond_check`` widget: a generated check's inputs
+    with its own kinds of question."""
 
     kind: Literal["causal_length", "separable_params", "frames_3d"]
-    variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
-    answer: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
 
 
 def build_state(inputs: BeyondCheckInputs) -> dict[str, Any]:

@@ -13,25 +13,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ..base import Widget, WidgetInputs
-from ..quick_check import generated_state
+from ..base import Widget
+from ..quick_check import GeneratedCheckInputs, generated_state
 from .variants import GENERATORS
 
 
-class GradCheckInputs(WidgetInputs):
-    """Inputs of the ``grad_check`` widget.
-
-    Attributes
-    ----------
-    kind : {'weight_gradient', 'input_gradient', 'gradient_shape'}
-    variant : int 0–1,000,000,000
-        Picks the numbers; the same variant always gives the same question.
-    answer : int or None
-        The learner's answer, once given.
-    """
+class GradCheckInputs(GeneratedCheckInputs):
+    """Inputs of the ``grad_check`` widget: a generated check's inputs
+    with its own kinds of question."""
 
     kind: Literal["weight_gradient", "input_gradient", "gradient_shape"]
-    variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
     answer: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] | None = None
 
 

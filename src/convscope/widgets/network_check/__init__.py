@@ -10,30 +10,18 @@ number answers, so the quiz's module draws it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field
-
-from ..base import Widget, WidgetInputs
-from ..quick_check import generated_state
+from ..base import Widget
+from ..quick_check import GeneratedCheckInputs, generated_state
 from .variants import GENERATORS
 
 
-class NetworkCheckInputs(WidgetInputs):
-    """Inputs of the ``network_check`` widget.
-
-    Attributes
-    ----------
-    kind : {'conv2_params', 'flatten_size', 'linear_params'}
-    variant : int 0–1,000,000,000
-        0 is the lesson's question; any other number draws new numbers, always the same ones.
-    answer : int or None
-        The learner's whole-number answer, once given.
-    """
+class NetworkCheckInputs(GeneratedCheckInputs):
+    """Inputs of the ``network_check`` widget: a generated check's inputs
+    with its own kinds of question."""
 
     kind: Literal["conv2_params", "flatten_size", "linear_params"]
-    variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
-    answer: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
 
 
 def build_state(inputs: NetworkCheckInputs) -> dict[str, Any]:

@@ -81,12 +81,31 @@ def variant_state(
     return state
 
 
+class GeneratedCheckInputs(WidgetInputs):
+    """Inputs of a lesson's generated number check (``grad_check``, ``network_check``,
+    ``beyond_check``); each names its own ``kind`` values.
+
+    Attributes
+    ----------
+    kind : str
+        Which question.
+    variant : int 0–1,000,000,000
+        0 is the lesson's question; any other number draws new numbers, always the same ones.
+    answer : int or None
+        The learner's whole-number answer, once given.
+    """
+
+    kind: str
+    variant: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
+    answer: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
+
+
 def generated_state(
-    inputs: WidgetInputs, generators: Mapping[str, Callable[[int], Any]]
+    inputs: GeneratedCheckInputs, generators: Mapping[str, Callable[[int], Any]]
 ) -> dict[str, Any]:
-    """Return the whole state of a generated number check whose inputs are ``kind``,
-    ``variant`` and ``answer``: the quiz module's contract, the answer only once given."""
-    kind, variant, answer = inputs.kind, inputs.variant, inputs.answer  # type: ignore[attr-defined]
+    """Return the whole state of a generated number check: the quiz module's contract, the
+    answer only once given."""
+    kind, variant, answer = inputs.kind, inputs.variant, inputs.answer
     body = variant_state(kind, variant, answer, generators)
     return {"inputs": inputs.model_dump(), "kind": kind, "variant": variant, "own": False, **body}
 
