@@ -158,6 +158,22 @@ def test_a_number_too_large_is_named_and_the_old_output_marked_out_of_date(
     assert calc.locator(".cs-stale-note").count() == 0
 
 
+def test_an_animation_stops_and_waits_while_its_output_is_out_of_date(page: Any) -> None:
+    calc = show(page, CALC)
+    play, step = (calc.locator(f".cs-player button[data-key='{key}']") for key in ("play", "step"))
+    play.click()
+    wait_text(play, "Pause")
+    edit(calc, "input", 0, 0, "1e400")
+    stale(calc, ".cs-panel").wait_for()
+    wait_text(play, "Animate")
+    assert play.is_disabled() and step.is_disabled()
+    assert "Out of date" in (play.get_attribute("title") or "")
+
+    edit(calc, "input", 0, 0, "10")  # a value that works brings the player back
+    cell(calc, "output", 0, 0).and_(calc.locator("[aria-label$=': 160']")).wait_for()
+    assert play.is_enabled() and step.is_enabled()
+
+
 def test_the_bias_is_added_to_every_output_and_shown_in_the_sum(page: Any) -> None:
     calc = show(page, CALC)
     bias = calc.locator("input[data-key='bias']")

@@ -108,6 +108,23 @@ export function staleOnRefusal(model, el) {
   return () => model.off("error", mark);
 }
 
+/**
+ * Return a stop function after making every refusal stop the widget's animation (`stop`) and
+ * disable the buttons of its player (`.cs-player`: Play, Step…) until the next state redraws
+ * them: an animation never steps through results that no longer match the controls.
+ */
+export function playersWaitOnRefusal(model, el, stop) {
+  const freeze = () => {
+    stop();
+    for (const control of el.querySelectorAll(".cs-player button")) {
+      control.disabled = true;
+      control.title = "Out of date: correct the refused value first";
+    }
+  };
+  model.on("error", freeze);
+  return () => model.off("error", freeze);
+}
+
 // The note goes between the widget's blocks, never inside a row of panels: before the first
 // result that is a block of its own, or else before the block holding the first result.
 function noteBefore(el, results) {

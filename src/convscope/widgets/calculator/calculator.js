@@ -5,7 +5,7 @@
 // server refused, the output, the explanation and the size line are marked out of date.
 
 import { appendEquation, button, choice, errorSlot, h, keepFocus, numberGrid, panel, parseTyped } from "../_common/_grid.js";
-import { sizeBox } from "../_common/_parts.js";
+import { playersWaitOnRefusal, sizeBox } from "../_common/_parts.js";
 import { markStale } from "../_common/_stale.js";
 import { legend, stepView } from "../_common/_step_view.js";
 
@@ -325,7 +325,8 @@ function render({ model, el }) {
   const redraw = () => { calculator.stop(); calculator.draw(); };
   calculator.draw();
   model.on("change", redraw);
-  return () => { calculator.stop(); model.off("change", redraw); };
+  const unfreeze = playersWaitOnRefusal(model, el, () => calculator.stop());
+  return () => { calculator.stop(); model.off("change", redraw); unfreeze(); };
 }
 
 export default { render };

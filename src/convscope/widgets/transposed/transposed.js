@@ -4,7 +4,7 @@
 // with zeros inserted and the kernel turned 180°. Click any output cell to see both stories.
 
 import { button, choice, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
-import { editableGrid, errorSlot, fieldset, numberChoices, resetButton, resized, send, showExplanation, sizeBox, staleOnRefusal, result as resultPart } from "../_common/_parts.js";
+import { editableGrid, errorSlot, fieldset, numberChoices, playersWaitOnRefusal, resetButton, resized, send, showExplanation, sizeBox, staleOnRefusal, result as resultPart } from "../_common/_parts.js";
 import { stepView } from "../_common/_step_view.js";
 
 const REDUCED_MOTION = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
@@ -72,10 +72,9 @@ class Transposed {
     box.append(h("h3", "", "Scatter: every input cell stamps a scaled kernel"));
     const player = h("div", "cs-controls cs-player");
     this.playButton = button("Play", "play", () => (this.timer ? this.stop() : this.play()), "cs-primary");
-    this.playerButtons = [this.playButton,
+    player.append(this.playButton,
       button("Step", "step", () => { this.stop(); this.advance(); }),
-      button("Show all", "all", () => { this.stop(); this.frame = null; this.showFrame(); })];
-    player.append(...this.playerButtons);
+      button("Show all", "all", () => { this.stop(); this.frame = null; this.showFrame(); }));
     this.status = h("p", "cs-caption cs-stamp-status");
     this.status.setAttribute("role", "status");
     this.stampSlot = h("div", "cs-stamp-slot");
@@ -175,16 +174,6 @@ class Transposed {
     this.playButton.setAttribute("aria-pressed", "true");
   }
 
-  // After a refusal the stamps shown are for the last values that worked: stop the animation
-  // and keep it stopped until the next state redraws the widget with live buttons.
-  freeze() {
-    this.stop();
-    for (const control of this.playerButtons ?? []) {
-      control.disabled = true;
-      control.title = "Out of date: correct the refused value first";
-    }
-  }
-
   stop() {
     clearInterval(this.timer);
     this.timer = null;
@@ -244,10 +233,9 @@ function render({ model, el }) {
   const redraw = () => { widget.stop(); widget.draw(); };
   redraw();
   model.on("change", redraw);
-  const freeze = () => widget.freeze();
-  model.on("error", freeze);
+  const unfreeze = playersWaitOnRefusal(model, el, () => widget.stop());
   const unmark = staleOnRefusal(model, el);
-  return () => { widget.stop(); model.off("change", redraw); model.off("error", freeze); unmark(); };
+  return () => { widget.stop(); model.off("change", redraw); unfreeze(); unmark(); };
 }
 
 export default { render };
