@@ -169,9 +169,14 @@ def test_an_animation_stops_and_waits_while_its_output_is_out_of_date(page: Any)
     assert play.is_disabled() and step.is_disabled()
     assert "Out of date" in (play.get_attribute("title") or "")
 
-    edit(calc, "input", 0, 0, "10")  # a value that works brings the player back
-    cell(calc, "output", 0, 0).and_(calc.locator("[aria-label$=': 160']")).wait_for()
+    # a value that works brings the player back (an output this module's other tests never
+    # leave on the page, so the wait is for the new state, not an old one)
+    edit(calc, "input", 0, 0, "-6")
+    cell(calc, "output", 0, 0).and_(calc.locator("[aria-label$=': 176']")).wait_for()
+    calc.locator(".cs-stale-note").wait_for(state="detached")
     assert play.is_enabled() and step.is_enabled()
+    edit(calc, "input", 0, 0, "10")  # the lesson's value again, for the tests after this one
+    cell(calc, "output", 0, 0).and_(calc.locator("[aria-label$=': 160']")).wait_for()
 
 
 def test_the_bias_is_added_to_every_output_and_shown_in_the_sum(page: Any) -> None:
