@@ -57,7 +57,7 @@ def trace_file(
         source = _read_source(file)
         if html is not None and not html.resolve().parent.is_dir():
             raise ValueError(f"--html: folder {str(html.resolve().parent)!r} does not exist")
-        traced = _run(source, file, call, sandbox, max_steps, max_seconds)
+        traced = _run(source, file, call, sandbox, max_steps, max_seconds, array_text=as_json)
     except (ValueError, TypeError) as error:
         raise _fail(str(error)) from None
     if html is not None:
@@ -82,15 +82,24 @@ def _read_source(file: Path) -> str:
 
 
 def _run(
-    source: str, file: Path, call: str | None, sandbox: bool, max_steps: int, max_seconds: float
+    source: str,
+    file: Path,
+    call: str | None,
+    sandbox: bool,
+    max_steps: int,
+    max_seconds: float,
+    *,
+    array_text: bool,
 ) -> dict[str, Any]:
+    """Return the trace JSON; with ``array_text=False`` (only the tables and the page are
+    shown, and they draw arrays from their data) without NumPy's repr of every array."""
     if sandbox:
         limits = SandboxLimits(max_steps=max_steps, max_seconds=max_seconds)
-        return run_traced_source(source, call, limits, filename=file.name)
+        return run_traced_source(source, call, limits, filename=file.name, array_text=array_text)
     traced = trace_source(
         source, call, max_steps=max_steps, max_seconds=max_seconds, filename=file.name
     )
-    return traced.to_json()
+    return traced.to_json(array_text=array_text)
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -1,9 +1,11 @@
 """How a code trace looks: in a terminal (Rich) and as a self-contained HTML page.
 
-Both start from the trace JSON (``CodeTrace.to_json()``), the same data the web page gets, and
-show the same three things: each executed line with what it changed, the loop cards, and how
-the run ended. Long runs are shown up to :data:`MAX_ROWS` steps and :data:`MAX_CARDS` cards per
-loop, with a note saying how many more there are.
+Both start from the trace JSON (``CodeTrace.to_json()``), the same data the web page gets; they
+draw every array from its ``data`` and never read its ``text``, so their callers may leave
+NumPy's repr out (``to_json(array_text=False)``). They show the same three things: each executed
+line with what it changed, the loop cards, and how the run ended. Long runs are shown up to
+:data:`MAX_ROWS` steps and :data:`MAX_CARDS` cards per loop, with a note saying how many more
+there are.
 """
 
 from __future__ import annotations

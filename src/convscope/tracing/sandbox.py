@@ -72,6 +72,7 @@ def run_traced_source(
     filename: str = "<lesson>",
     require_walls: bool = True,
     grid_cells: int | None = None,
+    array_text: bool = True,
 ) -> dict[str, Any]:
     """Return the trace JSON of ``source`` (then ``call``) run in a walled-in child process.
 
@@ -89,6 +90,9 @@ def run_traced_source(
     grid_cells : int or None
         As for :meth:`~convscope.tracing.code.CodeTrace.to_json_text`: the page's largest grid,
         when the answer is only for drawing the page (a smaller answer, sooner).
+    array_text : bool
+        As for :meth:`~convscope.tracing.code.CodeTrace.to_json`: ``False`` when the answer is
+        only for the terminal or HTML views, which draw arrays from their data.
 
     Returns
     -------
@@ -109,6 +113,7 @@ def run_traced_source(
         "limits": asdict(limits),
         "require": require_walls,
         "grid_cells": None if grid_cells is None else int(grid_cells),
+        "array_text": bool(array_text),
     }
     with tempfile.TemporaryDirectory(prefix="convscope-sandbox-") as folder:
         return _run_child(Path(folder), job, limits)
@@ -319,7 +324,9 @@ def _trace_in_child(job: dict[str, Any], limits: SandboxLimits) -> str:
         )
         if trace.error is not None and trace.error["type"] == "MemoryError":
             trace.stopped, trace.error = memory, None
-        return trace.to_json_text(grid_cells=job.get("grid_cells"))
+        return trace.to_json_text(
+            grid_cells=job.get("grid_cells"), array_text=job.get("array_text", True)
+        )
     except MemoryError:
         return json.dumps(_ended(job, stopped=memory))
 

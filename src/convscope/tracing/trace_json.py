@@ -79,10 +79,11 @@ class _Memo(Generic[Made]):
 
 
 class ValueMemo(_Memo[dict[str, Any]]):
-    """``values.encode`` that converts each distinct snapshot once and returns the same dict."""
+    """``values.encode`` (or ``encoder``) that converts each distinct snapshot once and returns
+    the same dict."""
 
-    def __init__(self) -> None:
-        super().__init__(encode, encode)
+    def __init__(self, encoder: Encoder = encode) -> None:
+        super().__init__(encoder, encoder)
 
     def mapping(self, snaps: Mapping[str, object]) -> dict[str, Any]:
         """Return ``{name: VALUE}`` for a step's changes or values, or a card's."""

@@ -181,29 +181,38 @@ def same_snapshot(old: object, new: object) -> bool:
 
 def encode(snap: object) -> dict[str, Any]:
     """Return the JSON ``VALUE`` of a snapshot made by :func:`snapshot`."""
-    return _encode(snap, None)
+    return _encode(snap, None, True)
 
 
-def page_encoder(grid_cells: int) -> Encoder:
-    """Return :func:`encode` for a reader that draws small arrays as grids and shows every other
-    array by its text, as the page's code box does: only what it shows is written.
+def json_encoder(*, grid_cells: int | None = None, array_text: bool = True) -> Encoder:
+    """Return :func:`encode`, or a variant writing only what a reader of the JSON shows.
 
-    An array of one or two axes, recorded whole, with at most ``grid_cells`` elements keeps its
-    ``data`` and gets its one-line summary as ``text`` instead of NumPy's ``repr`` (about 0.2 ms
-    an array, most of a long run's JSON time). Any other array keeps its ``text`` and has
-    ``"data": null`` (a 1,024-cell corner copied after every write is most of such a JSON).
+    Parameters
+    ----------
+    grid_cells : int or None
+        For a reader that draws small arrays as grids and shows every other array by its text,
+        as the page's code box does. An array of one or two axes, recorded whole, with at most
+        ``grid_cells`` elements keeps its ``data`` and gets its one-line summary as ``text``;
+        any other array keeps its ``text`` and has ``"data": null`` (a 1,024-cell corner
+        copied after every write is most of such a JSON).
+    array_text : bool
+        ``False`` for a reader that draws every array from its ``data``, as the terminal and
+        HTML views do: each array's ``text`` is its one-line summary instead of NumPy's
+        ``repr``, which costs about 0.1 ms an array, most of a long run's JSON time.
     """
-    return lambda snap: _encode(snap, grid_cells)
+    if grid_cells is None and array_text:
+        return encode
+    return lambda snap: _encode(snap, grid_cells, array_text)
 
 
-def _encode(snap: object, grid_cells: int | None) -> dict[str, Any]:
+def _encode(snap: object, grid_cells: int | None, array_text: bool) -> dict[str, Any]:
     kind = type(snap)
     if kind is int and -_EXACT_INT_LIMIT < snap < _EXACT_INT_LIMIT:  # type: ignore[operator]
         return {"kind": "scalar", "type": "int", "value": snap, "text": repr(snap)}
     if kind is float and math.isfinite(snap):  # type: ignore[arg-type]
         return {"kind": "scalar", "type": "float", "value": snap, "text": repr(snap)}
     if isinstance(snap, ArraySnapshot):
-        return _encode_array(snap, grid_cells)
+        return _encode_array(snap, grid_cells, array_text)
     if isinstance(snap, TextSnapshot):
         return {"kind": "other", "type": snap.type_name, "text": snap.text}
     if isinstance(snap, np.generic):
@@ -230,12 +239,12 @@ def _encode_scalar(value: object, type_name: str, text: str) -> dict[str, Any]:
     return {"kind": "scalar", "type": type_name, "value": value, "text": text}
 
 
-def _encode_array(snap: ArraySnapshot, grid_cells: int | None) -> dict[str, Any]:
+def _encode_array(snap: ArraySnapshot, grid_cells: int | None, array_text: bool) -> dict[str, Any]:
     data = snap.data
-    with_repr = with_data = True
+    with_repr, with_data = array_text, True
     if grid_cells is not None:  # for the page: the numbers of a grid, or else the text
         drawn = 1 <= data.ndim <= 2 and not snap.truncated and data.size <= grid_cells
-        with_repr, with_data = not drawn, drawn
+        with_repr, with_data = with_repr and not drawn, drawn
     if not with_data:
         listed: Any = None
     elif data.dtype.kind in "fc":
