@@ -285,6 +285,28 @@ def test_recording_an_expression_does_not_evaluate_it_twice() -> None:
     assert value_of(trace.to_json()["result"]) == 3
 
 
+def test_a_recorded_value_is_kept_as_computed_even_if_the_line_then_changes_it() -> None:
+    # ``a * 2`` is recorded, then sorted in place by the same line (in C, before any event);
+    # a list is recorded by its text, which must also be taken at once
+    source = "import numpy as np\na = np.array([3, 1, 2])\ndef f(a, items):\n"
+    source += "    b = (a * 2).sort() or 0\n    c = (items + [0]).sort() or 0\n    return b\n"
+    trace = trace_source(source, "f(a, [5, 4])", expressions={4: ["a * 2"], 5: ["items + [0]"]})
+    steps = trace.to_json()["steps"]
+    (first,) = [step for step in steps if (step["line"], step["event"]) == (4, "line")]
+    (second,) = [step for step in steps if (step["line"], step["event"]) == (5, "line")]
+    assert first["values"]["a * 2"]["data"] == [6, 2, 4]
+    assert second["values"]["items + [0]"]["text"] == "[5, 4, 0]"
+
+
+def test_recorded_texts_and_bytes_are_cut_and_written_as_text() -> None:
+    source = "n = len('ab' * 400) + len(b'ab' * 2)\n"
+    trace = trace_source(source, expressions={1: ["'ab' * 400", "b'ab' * 2"]})
+    step = json.loads(trace.to_json_text())["steps"][0]
+    assert step["values"]["b'ab' * 2"] == {"kind": "other", "type": "bytes", "text": "b'abab'"}
+    long = step["values"]["'ab' * 400"]
+    assert long["kind"] == "other" and "..." in long["text"] and len(long["text"]) <= 300
+
+
 def test_a_syntax_error_comes_back_as_an_error_not_an_exception() -> None:
     trace = trace_source("for x in\n")
     assert trace.error is not None and trace.error["type"] == "SyntaxError"

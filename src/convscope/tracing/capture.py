@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-_TRACING_GC_THRESHOLD = 10_000  # the default, 700, runs the collector every few lines
+_TRACING_GC_THRESHOLD = 50_000  # the default, 700, runs the collector every few lines
 
 
 class CappedText(io.StringIO):

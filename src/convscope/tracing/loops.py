@@ -74,11 +74,10 @@ class LoopCards:
     def _open(self, active: ActiveLoop, local_values: dict[str, Any]) -> None:
         assert active.header_step is not None
         found = self.iterations[active.info.index]
-        variables = {
-            name: snapshot(local_values[name])
-            for name in active.info.variables
-            if name in local_values
-        }
+        variables = {}
+        for name in active.info.variables:  # a loop, not a comprehension: one name, most often
+            if name in local_values:
+                variables[name] = snapshot(local_values[name])
         active.iteration = Iteration(len(found), active.header_step, variables)
         found.append(active.iteration)
         active.header_step = None

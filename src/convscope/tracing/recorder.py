@@ -23,7 +23,7 @@ import numpy as np
 
 from .loops import ActiveLoop, LoopCards
 from .source_map import SourceMap
-from .values import ArraySnapshot, same_snapshot, snapshot, snapshot_size
+from .values import MAX_ARRAY_CELLS, ArraySnapshot, same_snapshot, snapshot, snapshot_size
 
 _SMALL = 32  # what snapshot_size counts for a number, None or bool
 _NUMBERS = frozenset({int, float, bool, type(None)})
@@ -136,21 +136,34 @@ class Recorder:
         return self.on_event
 
     def record_value(self, slot: int, value: object) -> object:
-        """Keep the value of chosen sub-expression ``slot`` on its frame's current step."""
+        """Keep the value of chosen sub-expression ``slot`` on its frame's current step.
+
+        This runs inside the traced code, where every call of a Python function is reported
+        to the trace function (about 1 µs each), so the common cases call none: a small array
+        is kept as a private copy (a call into C), an immutable value as it is, and the frame's
+        next event, outside the traced code, turns them into snapshots (:meth:`_held`).
+        """
         state = self.states.get(sys._getframe(1))
         if state is None or state.pending is None:
             return value
-        snap = snapshot(value)
-        self.recorded_bytes += _SMALL if type(snap) in _NUMBERS else snapshot_size(snap)
+        kind = type(value)
+        if kind is np.ndarray and value.size <= MAX_ARRAY_CELLS:  # type: ignore[attr-defined]
+            held: object = value.copy()  # type: ignore[attr-defined]
+        elif kind in _NUMBERS or kind is complex or isinstance(value, np.generic):
+            held = value
+        else:
+            held = snapshot(value)  # the rare rest: copied now, before anything changes it
         values = state.pending.values
         if values is None:
             values = state.pending.values = {}
-        values[self._labels[slot]] = snap
+        values[self._labels[slot]] = held
         return value
 
     def finish(self) -> None:
         """Close every loop still open (the run ended or was stopped) and let go of frames."""
         for state in self.states.values():
+            if state.pending is not None and state.pending.values is not None:
+                self._held(state.pending)
             self.cards.close_all(state.loops, len(self.steps) - 1)
         self.states.clear()  # frames hold the traced code's locals, which may be large
 
@@ -239,11 +252,25 @@ class Recorder:
         if step is None:
             return local_values
         state.pending = None
+        if step.values is not None:
+            self._held(step)
         changes, in_place = self._changes(state, local_values, step.line if completed else -1)
         step.changes = changes
         if state.loops and (changes or step.values):
             self._add_to_iteration(state.loops[-1], step, in_place)
         return local_values
+
+    def _held(self, step: Event) -> None:
+        """Turn the private copies :meth:`record_value` kept on ``step`` into snapshots."""
+        assert step.values is not None
+        for label, held in step.values.items():
+            if type(held) is np.ndarray:
+                snap = step.values[label] = ArraySnapshot(held, copied=True)
+                self.recorded_bytes += snap.size
+            elif type(held) in _NUMBERS:
+                self.recorded_bytes += _SMALL
+            else:
+                self.recorded_bytes += snapshot_size(held)
 
     def _add_to_iteration(self, active: ActiveLoop, step: Event, in_place: tuple[str, ...]) -> None:
         if active.iteration is None or self.source_map.owner.get(step.line) != active.info.index:

@@ -66,7 +66,8 @@ class ArraySnapshot:
 
     __slots__ = ("_bytes", "data", "shape", "truncated")
 
-    def __init__(self, array: np.ndarray[Any, Any]) -> None:
+    def __init__(self, array: np.ndarray[Any, Any], *, copied: bool = False) -> None:
+        """Copy ``array``, or keep it when ``copied`` says it is a private whole copy already."""
         # runs for every array a traced line produces: no calls it can skip
         self._bytes: bytes | None = None
         self.shape = array.shape
@@ -75,7 +76,7 @@ class ArraySnapshot:
             self.data = _leading_corner(array).copy()
         else:
             self.truncated = False
-            self.data = array.copy()
+            self.data = array if copied else array.copy()
 
     @property
     def dtype(self) -> str:
@@ -97,7 +98,8 @@ class ArraySnapshot:
         Compared byte for byte: a NaN equals the same NaN, and ``-0.0`` differs from ``0.0``
         (a change the learner can see printed). Cheaper than ``np.array_equal`` on the hot path.
         """
-        if shape != self.shape or data.dtype != self.data.dtype:
+        dtype = data.dtype
+        if shape != self.shape or (dtype is not self.data.dtype and dtype != self.data.dtype):
             return False
         if self._bytes is None:
             self._bytes = self.data.tobytes()
