@@ -6,7 +6,9 @@ cards under 1 s, both for plain loops and for the lesson's loop (issue 14), whic
 and writes into another on every line. Each case is run a few times and the best time is shown.
 For the JSON, a second line compares ``json.dumps(trace.to_json())`` with
 ``trace.to_json_text()`` (compact, the same JSON): CPU time, size of the text, and peak memory
-of building it (``tracemalloc``).
+of building it (``tracemalloc``); a third line times the lighter forms that readers ask for:
+without NumPy's repr of each array (``convscope trace``'s tables and HTML page) and the page's
+(the code box).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from importlib import resources
 from types import FrameType
 
 from convscope.tracing.code import CodeTrace, trace_source
+from convscope.widgets.code_trace import MAX_GRID_CELLS
 
 LESSON = resources.files("convscope").joinpath("lessons/examples/conv2d_loop.py").read_text()
 LESSON_28 = "np.random.default_rng(0).integers(0, 256, (28, 28)).astype(float)"
@@ -87,6 +90,14 @@ def report(name: str, target: float | None, action: Callable[[], CodeTrace]) -> 
         f"{'':<30} json.dumps(to_json()): cpu {dict_cpu * 1000:6.1f} ms, {size:4.1f} MB,"
         f" peak {dict_peak:5.1f} MB | to_json_text(): cpu {text_cpu * 1000:6.1f} ms,"
         f" {len(str(text)) / 1e6:4.1f} MB, peak {text_peak:5.1f} MB"
+    )
+    views_cpu, _, views = cpu_and_peak(lambda: trace.to_json_text(array_text=False))
+    page_cpu, _, page = cpu_and_peak(lambda: trace.to_json_text(grid_cells=MAX_GRID_CELLS))
+    print(
+        f"{'':<30} for the terminal and HTML views (array_text=False): cpu"
+        f" {views_cpu * 1000:6.1f} ms, {len(str(views)) / 1e6:4.1f} MB | for the page"
+        f" (grid_cells={MAX_GRID_CELLS}): cpu {page_cpu * 1000:6.1f} ms,"
+        f" {len(str(page)) / 1e6:4.1f} MB"
     )
 
 
