@@ -65,6 +65,18 @@ def test_a_memory_bomb_is_stopped_at_the_memory_limit() -> None:
     assert answer["stopped"] == "stopped: the code used more than 256 MB of memory"
 
 
+def test_a_trace_larger_than_the_file_limit_says_so() -> None:
+    # 4,000 steps, each recording a 300-character text: about 1.5 MB of answer for a 1 MB cap
+    source = "for i in range(2_000):\n    word = str(i) * 300\n"
+    answer = run(source, limits=SandboxLimits(file_mb=1, max_seconds=3.0, wall_seconds=6.0))
+    assert answer["stopped"] == (
+        "stopped: the trace of this run is larger than the 1 MB the sandbox may write;"
+        " trace fewer steps"
+    )
+    assert answer["error"] is None
+    assert run(source, limits=SandboxLimits(file_mb=4))["stopped"] is None
+
+
 def test_deep_recursion_comes_back_as_a_recursion_error() -> None:
     answer = run("def down(n):\n    return down(n + 1)\n", "down(0)")
     assert answer["error"]["type"] == "RecursionError"

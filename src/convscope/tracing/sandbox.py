@@ -324,11 +324,18 @@ def _trace_in_child(job: dict[str, Any], limits: SandboxLimits) -> str:
         )
         if trace.error is not None and trace.error["type"] == "MemoryError":
             trace.stopped, trace.error = memory, None
-        return trace.to_json_text(
+        text = trace.to_json_text(
             grid_cells=job.get("grid_cells"), array_text=job.get("array_text", True)
         )
     except MemoryError:
         return json.dumps(_ended(job, stopped=memory))
+    if len(text.encode()) > limits.file_mb * 1024 * 1024:  # RLIMIT_FSIZE would cut it short
+        too_large = (
+            f"stopped: the trace of this run is larger than the {limits.file_mb} MB the sandbox"
+            " may write; trace fewer steps"
+        )
+        return json.dumps(_ended(job, stopped=too_large))
+    return text
 
 
 def _silence_standard_streams() -> None:
