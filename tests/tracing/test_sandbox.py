@@ -70,8 +70,8 @@ def test_a_trace_larger_than_the_file_limit_says_so() -> None:
     source = "for i in range(2_000):\n    word = str(i) * 300\n"
     answer = run(source, limits=SandboxLimits(file_mb=1, max_seconds=3.0, wall_seconds=6.0))
     assert answer["stopped"] == (
-        "stopped: the trace of this run is larger than the 1 MB the sandbox may write;"
-        " trace fewer steps"
+        "stopped: this run recorded more than the 1 MB the sandbox may send back;"
+        " run fewer lines or keep smaller values"
     )
     assert answer["error"] is None
     assert run(source, limits=SandboxLimits(file_mb=4))["stopped"] is None

@@ -331,8 +331,8 @@ def _trace_in_child(job: dict[str, Any], limits: SandboxLimits) -> str:
         return json.dumps(_ended(job, stopped=memory))
     if len(text.encode()) > limits.file_mb * 1024 * 1024:  # RLIMIT_FSIZE would cut it short
         too_large = (
-            f"stopped: the trace of this run is larger than the {limits.file_mb} MB the sandbox"
-            " may write; trace fewer steps"
+            f"stopped: this run recorded more than the {limits.file_mb} MB the sandbox may send"
+            " back; run fewer lines or keep smaller values"
         )
         return json.dumps(_ended(job, stopped=too_large))
     return text
