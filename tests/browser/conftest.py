@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from .warm import goto_when_ready
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -123,6 +125,37 @@ def page(browser: Any, server_url: str, watch: Watch) -> Iterator[Any]:
     yield page
     context.close()
     assert watch.problems == []
+
+
+def open_watched(
+    browser: Any,
+    watch: Watch,
+    url: str,
+    ready: list[str],
+    *,
+    width: int,
+    height: int = 900,
+    touch: bool = False,
+) -> Iterator[Any]:
+    """Yield a page ``width`` px wide, in a context of its own, opened at ``url`` and watched by
+    ``watch``, once every selector in ``ready`` shows; close it afterwards and fail the test if
+    the page did anything a learner would call broken."""
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch)
+    page = context.new_page()
+    watch.attach(page)
+    goto_when_ready(page, url)
+    for selector in ready:
+        page.wait_for_selector(selector)
+    yield page
+    context.close()
+    assert watch.problems == []
+
+
+def wait_text(page: Any, selector: str, text: str) -> None:
+    """Wait until the first element ``selector`` finds contains ``text``."""
+    page.wait_for_function(
+        "([s, t]) => document.querySelector(s)?.textContent.includes(t)", arg=[selector, text]
+    )
 
 
 @pytest.fixture(scope="session")

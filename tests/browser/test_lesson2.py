@@ -11,8 +11,7 @@ import pytest
 from convscope.lessons.sources import LessonLibrary
 from convscope.widgets.quick_check.variants import GENERATORS
 
-from .conftest import Watch, shoot
-from .warm import goto_when_ready
+from .conftest import Watch, open_watched, shoot, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -29,15 +28,8 @@ ALL = [STRIDE, SAME, MODES, POOL, TRANS, CHECKER, FIELD, QUIZ_SIZE]
 
 
 def open_lesson(browser: Any, server_url: str, watch: Watch, width: int) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    watch.attach(page)
-    goto_when_ready(page, server_url + LESSON)
-    for selector in ALL:
-        page.wait_for_selector(f"{selector} .cs-controls, {selector} .cs-question")
-    yield page
-    context.close()
-    assert watch.problems == []
+    ready = [f"{selector} .cs-controls, {selector} .cs-question" for selector in ALL]
+    yield from open_watched(browser, watch, server_url + LESSON, ready, width=width, height=800)
 
 
 @pytest.fixture
@@ -47,12 +39,6 @@ def lesson(browser: Any, server_url: str, watch: Watch) -> Iterator[Any]:
 
 def texts(page: Any, selector: str) -> list[str]:
     return [text.strip() for text in page.locator(selector).all_inner_texts()]
-
-
-def wait_text(page: Any, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([s, t]) => document.querySelector(s)?.textContent.includes(t)", arg=[selector, text]
-    )
 
 
 def test_page_loads_quietly_and_small(lesson: Any, watch: Watch) -> None:

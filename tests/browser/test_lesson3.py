@@ -18,7 +18,7 @@ from convscope.tracing.numbers import format_number
 from convscope.widgets.grad_check.variants import weight_gradient
 from convscope.widgets.grad_loss import autograd
 
-from .conftest import Watch
+from .conftest import Watch, open_watched, wait_text
 
 pytestmark = pytest.mark.browser
 widgets = pytest.importorskip("convscope.widgets")
@@ -45,26 +45,13 @@ def torch_imported() -> None:
 
 
 def open_lesson(browser: Any, server_url: str, watch: Watch, width: int) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    watch.attach(page)
-    page.goto(server_url + LESSON)
-    for selector in ALL:
-        page.wait_for_selector(f"{selector} .cs-controls")
-    yield page
-    context.close()
-    assert watch.problems == []
+    ready = [f"{selector} .cs-controls" for selector in ALL]
+    yield from open_watched(browser, watch, server_url + LESSON, ready, width=width)
 
 
 @pytest.fixture
 def lesson(browser: Any, server_url: str, watch: Watch) -> Iterator[Any]:
     yield from open_lesson(browser, server_url, watch, 1280)
-
-
-def wait_text(page: Any, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([s, t]) => document.querySelector(s)?.textContent.includes(t)", arg=[selector, text]
-    )
 
 
 def step_number(page: Any) -> int:

@@ -19,7 +19,7 @@ from convscope.widgets.first_filters import build_state as filters_state
 from convscope.widgets.network_maps import examples
 from convscope.widgets.network_maps.activations import _percent, number
 
-from .conftest import Watch
+from .conftest import Watch, open_watched
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +40,8 @@ def warmed() -> None:
 def open_lesson(
     browser: Any, server_url: str, watch: Watch, width: int, touch: bool = False
 ) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": width, "height": 900}, has_touch=touch)
-    page = context.new_page()
-    watch.attach(page)
-    page.goto(server_url + LESSON)
-    page.wait_for_selector(f"{MAPS} .cs-nm-prob")
-    page.wait_for_selector(f"{FILTERS} .cs-ff-pick")
-    yield page
-    context.close()
-    assert watch.problems == []
+    ready = [f"{MAPS} .cs-nm-prob", f"{FILTERS} .cs-ff-pick"]
+    yield from open_watched(browser, watch, server_url + LESSON, ready, width=width, touch=touch)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from convscope.widgets.signal_1d import Signal1dInputs as Signal
 from convscope.widgets.signal_1d.series import temperature_series
 from convscope.widgets.volume_3d import Volume3dInputs
 
-from .conftest import Watch
+from .conftest import Watch, open_watched, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -37,26 +37,13 @@ def torch_imported() -> None:
 
 
 def open_lesson(browser: Any, server_url: str, watch: Watch, width: int) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    watch.attach(page)
-    page.goto(server_url + LESSON)
-    for selector in ALL:
-        page.wait_for_selector(f"{selector} .cs-controls")
-    yield page
-    context.close()
-    assert watch.problems == []
+    ready = [f"{selector} .cs-controls" for selector in ALL]
+    yield from open_watched(browser, watch, server_url + LESSON, ready, width=width)
 
 
 @pytest.fixture
 def lesson(browser: Any, server_url: str, watch: Watch) -> Iterator[Any]:
     yield from open_lesson(browser, server_url, watch, 1280)
-
-
-def wait_text(page: Any, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([s, t]) => document.querySelector(s)?.textContent.includes(t)", arg=[selector, text]
-    )
 
 
 def marked(page: Any, selector: str, attribute: str) -> list[int]:
