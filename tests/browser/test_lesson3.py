@@ -203,6 +203,14 @@ def test_screenshots_at_1280_and_390_px(
             page.locator(f"{VIEW} [aria-label='weight[0, 0]: 1']").click()
             page.locator(f"{LOSS} button[aria-label^='input[2, 1]:']").click()
             overflow = page.evaluate("document.documentElement.scrollWidth")
+            # the products' table is wider than a phone: it says that it scrolls sideways
+            hint = page.locator(f"{LOSS} .cs-term-scroll.cs-scrolls + .cs-scroll-hint")
+            if width == 390:
+                hint.wait_for()
+                assert hint.inner_text() == "↔ this table scrolls sideways"
+            else:
+                page.locator(f"{LOSS} .cs-term-scroll").wait_for()
+                assert page.locator(f"{LOSS} .cs-scroll-hint").count() == 0
             page.locator(f"{CHAIN} button[aria-label='∂L/∂p[0, 1]: 1']").click()
             parts = (
                 ("weight", VIEW),

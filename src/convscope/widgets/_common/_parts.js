@@ -94,6 +94,30 @@ export function result(node) {
 }
 
 /**
+ * Return `content` in a box that scrolls sideways on a narrow screen: a keyboard stop named
+ * `label` (the arrow keys scroll it) that, while it is wider than the screen, gets a dashed
+ * edge and a line under it saying so, so nothing is cut off without a sign.
+ */
+export function scrollRegion(content, label) {
+  const box = h("div", "cs-term-scroll");
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", label);
+  box.append(content);
+  const hint = h("p", "cs-scroll-hint", "↔ this table scrolls sideways");
+  hint.setAttribute("aria-hidden", "true");  // the region's name already says it scrolls
+  const watch = new ResizeObserver(() => {
+    if (!box.isConnected) { watch.disconnect(); hint.remove(); return; }
+    const cut = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("cs-scrolls", cut);
+    if (cut && !hint.isConnected) box.after(hint);
+    if (!cut) hint.remove();
+  });
+  watch.observe(box);
+  return box;
+}
+
+/**
  * Return a stop function after making every refusal of a change mark `el`'s results (tagged by
  * `result`) out of date, the way `_stale.js` marks them: the controls keep the learner's values,
  * the refusal sits by its control (the host puts it there), the old results are greyed and

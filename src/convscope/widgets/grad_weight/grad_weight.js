@@ -6,7 +6,7 @@
 // positions count from 0, as the arrays do: weight[0, 0], output[0, 0].
 
 import { appendEquation, choice, h, keepFocus, numberGrid, panel, redrawnOnChange } from "../_common/_grid.js";
-import { errorSlot, fieldset, numberChoices, resetButton, send, withCell } from "../_common/_parts.js";
+import { errorSlot, fieldset, numberChoices, resetButton, scrollRegion, send, withCell } from "../_common/_parts.js";
 
 /** Return a cell-label function counting from 0: "weight[0, 2]: 1". */
 export function indexLabel(name) {
@@ -223,10 +223,6 @@ function sumLine(step) {
 }
 
 function termTable(step, headers, cells) {
-  const wrap = h("div", "cs-term-scroll");
-  wrap.tabIndex = 0;  // it may scroll, so the keyboard must be able to reach it
-  wrap.setAttribute("role", "region");
-  wrap.setAttribute("aria-label", `the products that make ${step.label}`);
   const table = h("table", "cs-terms");
   const head = h("tr");
   for (const text of headers) head.append(h("th", "", text));
@@ -236,8 +232,7 @@ function termTable(step, headers, cells) {
     for (const text of cells(term)) row.append(h("td", "", text));
     table.append(row);
   }
-  wrap.append(table);
-  return wrap;
+  return scrollRegion(table, `the products that make ${step.label}`);
 }
 
 function plural(count, noun) { return `${count} ${noun}${count === 1 ? "" : "s"}`; }

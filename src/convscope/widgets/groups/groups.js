@@ -4,8 +4,8 @@
 // arrives from the server; this module only draws them.
 
 import { choice, errorSlot, h, keepFocus } from "../_common/_grid.js";
-import { fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
-import { mounted, scrollRegion, staleNote, svg } from "../signal_1d/_beyond.js";
+import { fieldset, numberChoices, resetButton, scrollRegion, send } from "../_common/_parts.js";
+import { mounted, staleNote, svg } from "../signal_1d/_beyond.js";
 
 const SIZES = [8, 16, 32, 64, 112, 224];
 const GAP = 34, WIDTH = 300, TOP = 24;

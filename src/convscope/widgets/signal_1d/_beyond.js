@@ -61,16 +61,6 @@ export function mounted(Widget) {
   };
 }
 
-/** Return `content` in a box that scrolls sideways on a narrow screen, reachable by keyboard. */
-export function scrollRegion(content, label) {
-  const box = h("div", "cs-term-scroll");
-  box.tabIndex = 0;  // a keyboard user can scroll it with the arrow keys
-  box.setAttribute("role", "region");
-  box.setAttribute("aria-label", label);
-  box.append(content);
-  return box;
-}
-
 /**
  * Return an output's formula (the engine's `Formula.to_json()`) with a toggle between the
  * names (`y₃ = w₀·x₃ + …`) and the numbers put in; `onMode(mode)` redraws with the new mode.

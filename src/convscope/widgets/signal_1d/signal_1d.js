@@ -5,8 +5,8 @@
 // positions count from 0, as the arrays do: output[0], signal[3].
 
 import { appendEquation, choice, errorSlot, h, keepFocus, numberGrid, panel } from "../_common/_grid.js";
-import { fieldset, numberChoices, resetButton, send } from "../_common/_parts.js";
-import { formulaBox, indexLabel, mounted, scrollRegion, staleNote, svg, toggle } from "./_beyond.js";
+import { fieldset, numberChoices, resetButton, scrollRegion, send } from "../_common/_parts.js";
+import { formulaBox, indexLabel, mounted, staleNote, svg, toggle } from "./_beyond.js";
 
 const PRESETS = [["smooth", "Smoothing"], ["difference", "Difference"]];
 const PADDINGS = [["valid", "valid (none)"], ["same", "same"], ["causal", "causal (left only)"]];
