@@ -135,7 +135,7 @@ class CodeTrace:
         iteration card, the same number or window met again), so treat the dicts as read-only.
 
         ``array_text=False`` gives each array its one-line summary as ``text`` instead of
-        NumPy's ``repr`` (about 0.1 ms an array): for readers that draw arrays from their
+        NumPy's ``repr`` (9–50 µs an array): for readers that draw arrays from their
         ``data``, as the terminal and HTML views do. A run of 100,000 lines over an image is
         then several times quicker to convert.
         """

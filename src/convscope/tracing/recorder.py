@@ -265,12 +265,8 @@ class Recorder:
         assert step.values is not None
         for label, held in step.values.items():
             if type(held) is np.ndarray:
-                snap = step.values[label] = ArraySnapshot(held, copied=True)
-                self.recorded_bytes += snap.size
-            elif type(held) in _NUMBERS:
-                self.recorded_bytes += _SMALL
-            else:
-                self.recorded_bytes += snapshot_size(held)
+                held = step.values[label] = ArraySnapshot(held, copied=True)
+            self.recorded_bytes += snapshot_size(held)
 
     def _add_to_iteration(self, active: ActiveLoop, step: Event, in_place: tuple[str, ...]) -> None:
         if active.iteration is None or self.source_map.owner.get(step.line) != active.info.index:
